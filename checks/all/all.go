@@ -1,0 +1,7 @@
+// Package all registers every collector of audit. Import it for its side
+// effects: _ "audit/checks/all".
+package all
+
+import (
+	_ "audit/checks/secrets" // SEC-01: secrets in the tree, staged change and history
+)

@@ -1,0 +1,148 @@
+package secrets
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/spf13/viper"
+	"github.com/zricethezav/gitleaks/v8/config"
+)
+
+// RepoConfigFile is the gitleaks configuration a repository may carry at its root.
+const RepoConfigFile = ".gitleaks.toml"
+
+// defaultConfig is gitleaks' built-in rule set, compiled once per process.
+var defaultConfig = sync.OnceValues(func() (config.Config, error) {
+	vc, err := readViperConfig(strings.NewReader(config.DefaultConfig))
+	if err != nil {
+		return config.Config{}, fmt.Errorf("read gitleaks default config: %w", err)
+	}
+	return translate(vc)
+})
+
+// loadConfig returns the rules for a repository: gitleaks' defaults, or the
+// repository's own .gitleaks.toml (content) when it has one.
+//
+// gitleaks' own [extend] handling keeps package-global state (a recursion
+// counter that is never reset and the global viper instance), so that a
+// second extending load in one process silently loses allowlists. Here an
+// `[extend] useDefault = true` is merged before gitleaks translates the
+// config, and Translate never sees an [extend] table.
+func loadConfig(content string) (config.Config, error) {
+	if content == "" {
+		return defaultConfig()
+	}
+	vc, err := readViperConfig(strings.NewReader(content))
+	if err != nil {
+		return config.Config{}, err
+	}
+	if vc.Extend.Path != "" || vc.Extend.URL != "" {
+		return config.Config{}, errors.New("[extend] path and url are not supported; use useDefault = true or copy the rules in")
+	}
+	if vc.Extend.UseDefault {
+		def, err := readViperConfig(strings.NewReader(config.DefaultConfig))
+		if err != nil {
+			return config.Config{}, fmt.Errorf("read gitleaks default config: %w", err)
+		}
+		vc = mergeOnto(def, vc)
+	}
+	vc.Extend = config.Extend{}
+	cfg, err := translate(vc)
+	if err != nil {
+		return config.Config{}, err
+	}
+	cfg.Path = RepoConfigFile // gitleaks skips its own config file by this path
+	return cfg, nil
+}
+
+func readViperConfig(r *strings.Reader) (config.ViperConfig, error) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	var vc config.ViperConfig
+	if err := v.ReadConfig(r); err != nil {
+		return vc, fmt.Errorf("parse TOML: %w", err)
+	}
+	if err := v.Unmarshal(&vc); err != nil {
+		return vc, fmt.Errorf("decode config: %w", err)
+	}
+	return vc, nil
+}
+
+// translate compiles a config; gitleaks panics on a bad regular expression.
+func translate(vc config.ViperConfig) (cfg config.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("compile rules: %v", r)
+		}
+	}()
+	return vc.Translate()
+}
+
+// mergeOnto applies a user config onto base as gitleaks' [extend] does:
+// rules of base not disabled are kept, a user rule with a base rule's id
+// overrides its non-empty fields and adds its tags, keywords and allowlists,
+// other user rules are added, and global allowlists of both apply.
+func mergeOnto(base, user config.ViperConfig) config.ViperConfig {
+	disabled := map[string]bool{}
+	for _, id := range user.Extend.DisabledRules {
+		disabled[id] = true
+	}
+	userIndex := map[string]int{}
+	for i, r := range user.Rules {
+		userIndex[r.ID] = i
+	}
+	merged := user
+	merged.Rules = merged.Rules[:0:0]
+	used := map[string]bool{}
+	for _, b := range base.Rules {
+		if disabled[b.ID] {
+			continue
+		}
+		if i, ok := userIndex[b.ID]; ok {
+			u := user.Rules[i]
+			used[b.ID] = true
+			if u.Description != "" {
+				b.Description = u.Description
+			}
+			if u.Entropy != 0 {
+				b.Entropy = u.Entropy
+			}
+			if u.SecretGroup != 0 {
+				b.SecretGroup = u.SecretGroup
+			}
+			if u.Regex != "" {
+				b.Regex = u.Regex
+			}
+			if u.Path != "" {
+				b.Path = u.Path
+			}
+			b.Tags = append(b.Tags, u.Tags...)
+			b.Keywords = append(b.Keywords, u.Keywords...)
+			if b.AllowList != nil {
+				b.Allowlists = append(b.Allowlists, b.AllowList)
+				b.AllowList = nil
+			}
+			if u.AllowList != nil {
+				b.Allowlists = append(b.Allowlists, u.AllowList)
+			}
+			b.Allowlists = append(b.Allowlists, u.Allowlists...)
+		}
+		merged.Rules = append(merged.Rules, b)
+	}
+	for _, u := range user.Rules {
+		if !used[u.ID] {
+			merged.Rules = append(merged.Rules, u)
+		}
+	}
+	merged.Allowlists = nil
+	for _, c := range []config.ViperConfig{user, base} {
+		if c.AllowList != nil {
+			merged.Allowlists = append(merged.Allowlists, c.AllowList)
+		}
+		merged.Allowlists = append(merged.Allowlists, c.Allowlists...)
+	}
+	merged.AllowList = nil
+	return merged
+}

@@ -1,0 +1,127 @@
+package secrets
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gitleaks/go-gitdiff/gitdiff"
+	"github.com/zricethezav/gitleaks/v8/sources"
+
+	"audit/checks/gitrepo"
+)
+
+// patchOptions pin git's patch output so that the user's own git
+// configuration (color.ui, diff.noprefix, log.abbrevCommit, log.date,
+// log.showSignature, diff.external, textconv drivers…) cannot change what the
+// parser reads.
+var patchOptions = []string{
+	"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
+	"--src-prefix=a/", "--dst-prefix=b/",
+}
+
+// historyArgs lists every commit reachable from HEAD with the lines it
+// added, as gitleaks' git mode does (merge commits add nothing of their own).
+func historyArgs() []string {
+	args := append([]string{"log"}, patchOptions...)
+	return append(args, "--pretty=medium", "--date=default", "--no-decorate",
+		"--no-abbrev-commit", "--no-show-signature", "--full-history",
+		"--diff-filter=tuxdb", "HEAD", "--")
+}
+
+// stagedArgs lists the lines the staged change adds (index against HEAD).
+func stagedArgs() []string {
+	args := append([]string{"diff", "--cached"}, patchOptions[1:]...)
+	return append(args, "--diff-filter=tuxdb", "--")
+}
+
+// patchSource yields the added lines of a git patch stream as gitleaks
+// fragments. It stands in for gitleaks' sources.Git, which reports git
+// failures only to its logger and then returns nil (a failed git log scans
+// nothing and "passes"), ignores git's exit status, and panics on a nil
+// Remote. Here git's exit status and stderr decide, and a patch stream the
+// parser stops reading early is an error.
+type patchSource struct {
+	dir  string
+	args []string
+	// commits counts the commits seen (history only).
+	commits int
+}
+
+// Fragments implements sources.Source. yield may be called from one
+// goroutine only; the caller parallelises detection.
+func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := gitrepo.Command(ctx, s.dir, s.args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &gitrepo.LimitedBuffer{Buf: &stderr, Max: 4096}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("run git %s: %w", s.args[0], err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("run git %s: %w", s.args[0], err)
+	}
+	files, err := gitdiff.Parse(stdout)
+	yieldErr := err
+	seen := map[string]bool{}
+	for f := range files {
+		if yieldErr != nil {
+			continue // drain so the parser goroutine ends
+		}
+		commit := ""
+		if f.PatchHeader != nil {
+			commit = f.PatchHeader.SHA
+			if !seen[commit] {
+				seen[commit] = true
+				s.commits++
+			}
+		}
+		if f.IsDelete || f.IsBinary {
+			continue
+		}
+		for _, tf := range f.TextFragments {
+			if tf == nil {
+				continue
+			}
+			frag := sources.Fragment{
+				Raw:       tf.Raw(gitdiff.OpAdd),
+				FilePath:  f.NewName,
+				CommitSHA: commit,
+				StartLine: int(tf.NewPosition),
+			}
+			if err := yield(frag, nil); err != nil {
+				yieldErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	// The parser gives up silently on input it cannot read; whatever git
+	// still had to say was then never scanned.
+	rest, _ := io.Copy(io.Discard, stdout)
+	waitErr := cmd.Wait()
+	switch {
+	case yieldErr != nil:
+		return yieldErr
+	case ctx.Err() != nil && waitErr != nil:
+		return fmt.Errorf("git %s: %w", s.args[0], context.Cause(ctx))
+	case waitErr != nil:
+		return fmt.Errorf("git %s: %w", s.args[0], gitrepo.ExitError(waitErr, stderr.String()))
+	case rest > 0:
+		return fmt.Errorf("git %s: could not parse its output (%d bytes left unread)", s.args[0], rest)
+	case strings.TrimSpace(stderr.String()) != "":
+		// git succeeded but complained; the output is complete, so this is
+		// a warning for the caller, not a failure.
+		return &gitWarning{msg: strings.TrimSpace(stderr.String())}
+	}
+	return nil
+}
+
+// gitWarning is what git printed to stderr on a run that succeeded.
+type gitWarning struct{ msg string }
+
+func (w *gitWarning) Error() string { return w.msg }

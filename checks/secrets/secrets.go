@@ -1,0 +1,443 @@
+// Package secrets finds secrets committed to a git repository with gitleaks
+// used as a library: in the tracked files of the working tree, in the staged
+// change, and in every commit reachable from HEAD. It fills the "secrets"
+// namespace of the policy input. A secret value never leaves this package:
+// findings carry a redacted excerpt and a fingerprint.
+package secrets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/rs/zerolog"
+	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/logging"
+	"github.com/zricethezav/gitleaks/v8/report"
+	"github.com/zricethezav/gitleaks/v8/sources"
+	"golang.org/x/sync/errgroup"
+
+	"audit/checks"
+	"audit/checks/gitrepo"
+)
+
+// Namespace is the key of the policy input this check fills.
+const Namespace = "secrets"
+
+func init() {
+	// gitleaks logs through a package-global zerolog logger that writes to
+	// stderr at INFO ("5 commits scanned.", git's stderr, skipped files).
+	// Everything it says that matters reaches us as an error or a finding.
+	logging.Logger = zerolog.Nop()
+	checks.Register(Check{})
+}
+
+// Where a finding was found.
+const (
+	SourceTree    = "tree"    // a tracked file as it is in the working tree
+	SourceStaged  = "staged"  // a line the staged change adds
+	SourceHistory = "history" // a line a commit added
+)
+
+// Data is the "secrets" namespace of the policy input.
+type Data struct {
+	// Scope is the part of the repository read: full, tree or staged.
+	Scope checks.RepoScope `json:"scope"`
+	// Config names the rules used: "default" or ".gitleaks.toml".
+	Config string `json:"config"`
+	// FilesScanned counts the tracked files read from the working tree.
+	FilesScanned int `json:"files_scanned"`
+	// CommitsScanned counts the commits whose patches were read.
+	CommitsScanned int `json:"commits_scanned"`
+	// Shallow is true when the history of a shallow clone was scanned.
+	Shallow bool `json:"shallow"`
+	// Findings are the secrets found, ignored ones included.
+	Findings []Leak `json:"findings"`
+}
+
+// Leak is one secret found. It holds no secret value.
+type Leak struct {
+	RuleID      string `json:"rule_id"`
+	Description string `json:"description"`
+	// Source is where it was found: tree, staged or history.
+	Source string `json:"source"`
+	// Path is relative to the repository root, with forward slashes.
+	Path string `json:"path"`
+	// Line is 1-based: in the file, or in the file as of Commit.
+	Line int `json:"line"`
+	// Commit is the full hash of the commit that added it (history only).
+	Commit string `json:"commit"`
+	// Excerpt is the matched text with the secret replaced by REDACTED.
+	Excerpt string `json:"excerpt"`
+	// Fingerprint is stable across runs and line moves (see fingerprint).
+	Fingerprint string `json:"fingerprint"`
+	// GitleaksFingerprint is the entry that would ignore it in .gitleaksignore.
+	GitleaksFingerprint string `json:"gitleaks_fingerprint"`
+	// IgnoredBy names what suppressed it (".gitleaksignore"), if anything.
+	IgnoredBy string `json:"ignored_by,omitempty"`
+}
+
+// maxFileSize is the largest working-tree file read; larger ones are
+// skipped with a warning.
+const maxFileSize = 64 << 20
+
+// maxRepoFileSize bounds .gitleaks.toml and .gitleaksignore.
+const maxRepoFileSize = 1 << 20
+
+// Check is the secret-scanning collector.
+type Check struct{}
+
+// ID returns the namespace "secrets".
+func (Check) ID() string { return Namespace }
+
+// Applies reports whether t is a git repository.
+func (Check) Applies(t checks.Target) bool { return t.Kind() == checks.KindRepo }
+
+// Collect scans the repository's parts that its scope names.
+func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error) {
+	repo, ok := t.(*checks.Repo)
+	if !ok {
+		return checks.Facts{}, fmt.Errorf("secrets: target %s is not a repository", t.Name())
+	}
+	s, err := newScan(ctx, repo)
+	if err != nil {
+		return checks.Facts{}, err
+	}
+	if err := s.run(ctx); err != nil {
+		return checks.Facts{}, err
+	}
+	return checks.Facts{
+		Namespace: Namespace,
+		Status:    checks.FactsOK,
+		Data:      s.data(),
+		Warnings:  s.warnings,
+	}, nil
+}
+
+// scan is one secret scan of one repository.
+type scan struct {
+	repo     *checks.Repo
+	root     *os.Root
+	detector *detect.Detector
+	ignore   ignoreList
+	workers  int
+
+	mu       sync.Mutex
+	leaks    map[string]Leak // by fingerprint
+	closed   bool            // set once the scan is over; late findings are dropped
+	warnings []string
+	config   string
+	files    int
+	commits  int
+	shallow  bool
+}
+
+func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
+	root, err := os.OpenRoot(repo.Root)
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	s := &scan{repo: repo, root: root, leaks: map[string]Leak{}, config: "default", workers: runtime.GOMAXPROCS(0)}
+	cfgText, err := s.readRepoFile(RepoConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(cfgText)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", RepoConfigFile, err)
+	}
+	if cfgText != "" {
+		s.config = RepoConfigFile
+	}
+	ignoreText, err := s.readRepoFile(IgnoreFile)
+	if err != nil {
+		return nil, err
+	}
+	s.ignore = parseIgnoreList(ignoreText)
+	d := detect.NewDetectorContext(ctx, cfg)
+	d.MaxDecodeDepth = 5  // as the gitleaks CLI: base64, hex, percent and unicode escapes
+	d.MaxArchiveDepth = 2 // look inside archives in the working tree instead of skipping them
+	s.detector = d
+	return s, nil
+}
+
+// readRepoFile returns a small configuration file at the repository root,
+// or "" when there is none. It refuses anything but a regular file inside
+// the repository (a symlink to /dev/urandom would hang gitleaks).
+func (s *scan) readRepoFile(name string) (string, error) {
+	info, err := s.root.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("read %s: not a regular file", name)
+	}
+	if info.Size() > maxRepoFileSize {
+		return "", fmt.Errorf("read %s: larger than %d bytes", name, maxRepoFileSize)
+	}
+	b, err := s.root.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	return string(b), nil
+}
+
+func (s *scan) run(ctx context.Context) error {
+	defer func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		s.root.Close()
+	}()
+	if s.repo.Scope != checks.ScopeStaged {
+		if err := s.scanTree(ctx); err != nil {
+			return fmt.Errorf("scan working tree: %w", err)
+		}
+	}
+	if err := s.scanPatch(ctx, SourceStaged, stagedArgs()); err != nil {
+		return fmt.Errorf("scan staged change: %w", err)
+	}
+	if s.repo.Scope != checks.ScopeFull {
+		return nil
+	}
+	hasCommits, err := gitrepo.HasCommits(ctx, s.repo.Root)
+	if err != nil || !hasCommits {
+		return err
+	}
+	if s.shallow, err = gitrepo.IsShallow(ctx, s.repo.Root); err != nil {
+		return err
+	}
+	if s.shallow {
+		s.warn("shallow clone: only the commits present were scanned; run `git fetch --unshallow` to scan the whole history")
+	}
+	if err := s.scanPatch(ctx, SourceHistory, historyArgs()); err != nil {
+		return fmt.Errorf("scan history: %w", err)
+	}
+	return nil
+}
+
+// scanPatch runs detection over the added lines of a git patch stream,
+// on as many workers as there are CPUs.
+func (s *scan) scanPatch(ctx context.Context, source string, args []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	work := make(chan sources.Fragment)
+	for range s.workers {
+		g.Go(func() error {
+			for frag := range work {
+				s.detect(gctx, frag, source)
+			}
+			return nil
+		})
+	}
+	src := &patchSource{dir: s.repo.Root, args: args}
+	err := src.Fragments(gctx, func(frag sources.Fragment, err error) error {
+		if err != nil {
+			return err
+		}
+		select {
+		case work <- frag:
+			return nil
+		case <-gctx.Done():
+			return context.Cause(gctx)
+		}
+	})
+	close(work)
+	if werr := g.Wait(); err == nil {
+		err = werr
+	}
+	s.commits += src.commits
+	var warning *gitWarning
+	if errors.As(err, &warning) {
+		s.warn("git: " + warning.msg)
+		return nil
+	}
+	return err
+}
+
+// scanTree reads every tracked regular file of the working tree.
+func (s *scan) scanTree(ctx context.Context) error {
+	paths, err := trackedFiles(ctx, s.repo.Root)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.workers)
+	for _, p := range paths {
+		g.Go(func() error { return s.scanFile(gctx, p) })
+	}
+	return g.Wait()
+}
+
+func (s *scan) scanFile(ctx context.Context, path string) error {
+	info, err := s.root.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // deleted in the working tree; the staged change and history cover it
+	}
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil // symlinks are not followed, whatever they point at
+	}
+	if info.Size() > maxFileSize {
+		s.warn(fmt.Sprintf("skipped %s: larger than %d MiB", path, maxFileSize>>20))
+		return nil
+	}
+	f, err := s.root.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	// One fragment for the whole file: gitleaks' chunked reader misses
+	// tokens that straddle its 100 kB chunks.
+	content, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	file := &sources.File{
+		Content:         strings.NewReader(string(content)),
+		Path:            path,
+		Buffer:          make([]byte, len(content)+1),
+		Config:          &s.detector.Config,
+		MaxArchiveDepth: s.detector.MaxArchiveDepth,
+	}
+	s.mu.Lock()
+	s.files++
+	s.mu.Unlock()
+	return file.Fragments(ctx, func(frag sources.Fragment, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		s.detect(ctx, frag, SourceTree)
+		return nil
+	})
+}
+
+// trackedFiles lists the paths of the regular files in the index.
+func trackedFiles(ctx context.Context, dir string) ([]string, error) {
+	out, err := gitrepo.Output(ctx, dir, "ls-files", "-z", "--stage")
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for entry := range strings.SplitSeq(out, "\x00") {
+		// "<mode> <object> <stage>\t<path>"
+		meta, path, ok := strings.Cut(entry, "\t")
+		if !ok {
+			continue
+		}
+		mode, _, _ := strings.Cut(meta, " ")
+		if mode != "100644" && mode != "100755" {
+			continue // symlinks (120000) and submodules (160000)
+		}
+		paths = append(paths, path)
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths), nil // a conflicted path has several stages
+}
+
+// detect runs gitleaks on one fragment and keeps what it finds, redacted.
+func (s *scan) detect(ctx context.Context, frag sources.Fragment, source string) {
+	for _, f := range s.detector.DetectContext(ctx, detect.Fragment(frag)) {
+		s.add(toLeak(f, source, s.ignore))
+	}
+}
+
+func (s *scan) add(l Leak) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if old, ok := s.leaks[l.Fingerprint]; ok && !preferred(l, old) {
+		return
+	}
+	s.leaks[l.Fingerprint] = l
+}
+
+// preferred chooses between two sightings of one secret at one place (one
+// fingerprint): the staged change over the working tree, then the first line.
+func preferred(a, b Leak) bool {
+	if a.Source != b.Source {
+		return a.Source == SourceStaged
+	}
+	return a.Line < b.Line
+}
+
+func (s *scan) warn(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.warnings = append(s.warnings, msg)
+}
+
+func (s *scan) data() Data {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	leaks := make([]Leak, 0, len(s.leaks))
+	for _, l := range s.leaks {
+		leaks = append(leaks, l)
+	}
+	slices.SortFunc(leaks, compareLeaks)
+	slices.Sort(s.warnings)
+	return Data{
+		Scope:          s.repo.Scope,
+		Config:         s.config,
+		FilesScanned:   s.files,
+		CommitsScanned: s.commits,
+		Shallow:        s.shallow,
+		Findings:       leaks,
+	}
+}
+
+func compareLeaks(a, b Leak) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	if c := strings.Compare(a.Commit, b.Commit); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Fingerprint, b.Fingerprint)
+}
+
+// toLeak converts a gitleaks finding and forgets its secret.
+func toLeak(f report.Finding, source string, ignore ignoreList) Leak {
+	path := strings.ReplaceAll(f.File, `\`, "/")
+	global := fmt.Sprintf("%s:%s:%d", path, f.RuleID, f.StartLine)
+	commitFP := ""
+	gitleaksFP := global
+	if f.Commit != "" {
+		commitFP = fmt.Sprintf("%s:%s", f.Commit, global)
+		gitleaksFP = commitFP
+	}
+	l := Leak{
+		RuleID:              f.RuleID,
+		Description:         f.Description,
+		Source:              source,
+		Path:                path,
+		Line:                f.StartLine,
+		Commit:              f.Commit,
+		Excerpt:             redact(f.Match, f.Secret),
+		Fingerprint:         fingerprint(f.RuleID, path, f.Commit, f.Secret),
+		GitleaksFingerprint: gitleaksFP,
+	}
+	if ignore.ignores(global, commitFP) {
+		l.IgnoredBy = IgnoreFile
+	}
+	return l
+}

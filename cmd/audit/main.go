@@ -1,0 +1,92 @@
+// Command audit checks a git repository (and, later, live hosts) against the
+// production security checklist: collectors gather facts, Rego policies
+// judge them, reporters print the verdicts.
+//
+// Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error (bad
+// usage, a path that is not a git working tree, a check that could not run).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"audit/checks"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code out of a cobra command.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// execute runs the CLI with args and returns the process exit code.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCommand(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var exit *exitError
+	switch {
+	case err == nil:
+		return checks.ExitOK
+	case errors.As(err, &exit):
+		return exit.code
+	default:
+		// Usage errors: unknown flags, too many arguments, bad values.
+		fmt.Fprintf(stderr, "audit: %v (see 'audit --help').\n", err)
+		return checks.ExitError
+	}
+}
+
+func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	var o options
+	root := &cobra.Command{
+		Use:   "audit [PATH]",
+		Short: "Audit a git repository against the production security checklist",
+		Long: `audit checks a git repository against the production security checklist:
+secrets in the tracked files, the staged change and the whole history (SEC-01).
+
+Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
+(bad usage, a path that is not a git working tree, a check that could not run).`,
+		Example: `  audit                         audit the repository in the current directory
+  audit --staged                only the staged change (pre-commit)
+  audit ../service --format json -o audit.json`,
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = "."
+			if len(args) == 1 {
+				o.path = args[0]
+			}
+			code := run(cmd.Context(), o, stdout, stderr)
+			if code != checks.ExitOK {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	f := root.Flags()
+	f.BoolVar(&o.staged, "staged", false, "only the staged change (the pre-commit path)")
+	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
+	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
+	root.MarkFlagsMutuallyExclusive("staged", "no-history")
+	root.AddCommand(newVersionCommand(stdout))
+	return root
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/term"
+
+	"audit/checks"
+	_ "audit/checks/all" // registers every collector
+	"audit/checks/gitrepo"
+	"audit/policies"
+	"audit/reporters"
+)
+
+// options are the flags of the root command.
+type options struct {
+	path      string
+	staged    bool
+	noHistory bool
+	format    string
+	output    string
+}
+
+func (o options) scope() checks.RepoScope {
+	switch {
+	case o.staged:
+		return checks.ScopeStaged
+	case o.noHistory:
+		return checks.ScopeTree
+	}
+	return checks.ScopeFull
+}
+
+// run audits the repository the options name, writes the report and
+// returns the exit code.
+func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "audit: %v.\n", err)
+		return checks.ExitError
+	}
+	reporter, err := reporters.New(o.format, reporters.Options{Color: useColor(o.output, stdout)})
+	if err != nil {
+		return fail(err)
+	}
+	repo, err := gitrepo.Open(ctx, o.path, o.scope())
+	if err != nil {
+		return fail(err)
+	}
+	engine, err := policies.Compile(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	report := auditTargets(ctx, engine, []checks.Target{repo})
+	if err := writeReport(o.output, stdout, func(w io.Writer) error { return reporter.Write(w, report) }); err != nil {
+		return fail(err)
+	}
+	for _, t := range report.Targets {
+		for _, w := range t.Warnings {
+			fmt.Fprintf(stderr, "audit: warning: %s: %s\n", t.Name, w)
+		}
+	}
+	return report.ExitCode(checks.SeverityLow)
+}
+
+// auditTargets collects the facts of every target with every check that
+// applies, in parallel, and judges them.
+func auditTargets(ctx context.Context, engine *policies.Engine, targets []checks.Target) checks.Report {
+	reports := make([]checks.TargetReport, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Go(func() { reports[i] = auditTarget(ctx, engine, t) })
+	}
+	wg.Wait()
+	return checks.NewReport(reports)
+}
+
+func auditTarget(ctx context.Context, engine *policies.Engine, t checks.Target) checks.TargetReport {
+	tr := checks.TargetReport{Name: t.Name(), Kind: t.Kind()}
+	facts := collect(ctx, t)
+	for _, f := range facts {
+		tr.Warnings = append(tr.Warnings, f.Warnings...)
+	}
+	results, err := engine.Evaluate(ctx, t, facts)
+	if err != nil {
+		tr.Error = err.Error()
+		return tr
+	}
+	tr.Results = results
+	return tr
+}
+
+// collect runs every applicable check on t in parallel. A check that fails
+// yields error facts, so the policies that need them report error.
+func collect(ctx context.Context, t checks.Target) map[string]checks.Facts {
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		facts = map[string]checks.Facts{}
+	)
+	for _, c := range checks.All() {
+		if !c.Applies(t) {
+			continue
+		}
+		wg.Go(func() {
+			f, err := safeCollect(ctx, c, t)
+			if err != nil {
+				f = checks.ErrorFacts(c.ID(), err)
+			}
+			f.Namespace = c.ID()
+			mu.Lock()
+			facts[c.ID()] = f
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return facts
+}
+
+// safeCollect turns a collector's panic into an error, so one broken check
+// can never take down the run or read as a pass.
+func safeCollect(ctx context.Context, c checks.Check, t checks.Target) (f checks.Facts, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("check %s crashed: %v", c.ID(), r)
+		}
+	}()
+	return c.Collect(ctx, t)
+}
+
+// useColor reports whether the table may use colours: only on a terminal,
+// and never when NO_COLOR is set (https://no-color.org).
+func useColor(output string, stdout io.Writer) bool {
+	if output != "" && output != "-" {
+		return false
+	}
+	if v, ok := os.LookupEnv("NO_COLOR"); ok && v != "" {
+		return false
+	}
+	f, ok := stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

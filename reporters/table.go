@@ -1,0 +1,174 @@
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"audit/checks"
+)
+
+// Table writes, per target, one row per checklist item with its status, then
+// a table of the findings behind each failure or error, then a summary line.
+type Table struct {
+	// Color enables ANSI colours for statuses.
+	Color bool
+}
+
+var _ Reporter = (*Table)(nil)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+)
+
+var statusColor = map[checks.Status]string{
+	checks.StatusPass:          ansiGreen,
+	checks.StatusFail:          ansiBold + ansiRed,
+	checks.StatusError:         ansiBold + ansiYellow,
+	checks.StatusNotApplicable: ansiDim,
+	checks.StatusManual:        ansiDim,
+	checks.StatusWaived:        ansiDim,
+}
+
+// Write implements Reporter.
+func (t *Table) Write(w io.Writer, r checks.Report) error {
+	ew := &errWriter{w: w}
+	for i, target := range r.Targets {
+		if i > 0 {
+			fmt.Fprintln(ew)
+		}
+		if err := t.writeTarget(ew, target); err != nil {
+			return err
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(ew, "\n%d pass, %d fail, %d error, %d not applicable, %d manual, %d waived\n",
+		s.Pass, s.Fail, s.Error, s.NotApplicable, s.Manual, s.Waived)
+	return ew.err
+}
+
+func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
+	fmt.Fprintf(w, "%s %s\n", target.Kind, printable(target.Name))
+	if target.Error != "" {
+		fmt.Fprintf(w, "%s: %s\n", t.status(checks.StatusError), printable(target.Error))
+	}
+	if len(target.Results) == 0 {
+		return w.err
+	}
+	items := tablewriter.NewTable(w, tableOptions()...)
+	items.Header("ID", "Severity", "Status", "Title", "Findings")
+	for _, res := range target.Results {
+		if err := items.Append(res.ID, string(res.Severity), t.status(res.Status), printable(res.Title), countCell(res)); err != nil {
+			return err
+		}
+	}
+	if err := items.Render(); err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, res := range target.Results {
+		if res.Status != checks.StatusFail && res.Status != checks.StatusError {
+			continue
+		}
+		for _, f := range res.Findings {
+			rows = append(rows, []string{res.ID, location(f), shortCommit(f.Commit), printable(f.Message)})
+		}
+	}
+	if len(rows) == 0 {
+		return w.err
+	}
+	fmt.Fprintln(w)
+	findings := tablewriter.NewTable(w, append(tableOptions(),
+		tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, 90)))...)
+	findings.Header("ID", "Location", "Commit", "Finding")
+	for _, row := range rows {
+		if err := findings.Append(row); err != nil {
+			return err
+		}
+	}
+	return findings.Render()
+}
+
+func tableOptions() []tablewriter.Option {
+	return []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+	}
+}
+
+func (t *Table) status(s checks.Status) string {
+	label := strings.ToUpper(strings.ReplaceAll(string(s), "_", " "))
+	if s == checks.StatusNotApplicable {
+		label = "N/A"
+	}
+	if !t.Color {
+		return label
+	}
+	return statusColor[s] + label + ansiReset
+}
+
+func countCell(res checks.Result) string {
+	if res.Status != checks.StatusFail {
+		return ""
+	}
+	return strconv.Itoa(len(res.Findings))
+}
+
+func location(f checks.Finding) string {
+	switch {
+	case f.Path == "":
+		return "-"
+	case f.Line > 0:
+		return printable(f.Path) + ":" + strconv.Itoa(f.Line)
+	}
+	return printable(f.Path)
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+// printable keeps text from the audited target (paths, messages) from
+// driving the terminal: control characters and escape sequences become '?'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+// errWriter remembers the first write error so a sequence of Fprintf calls
+// needs one check.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
