@@ -75,7 +75,7 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 		commit := ""
 		if f.PatchHeader != nil {
 			commit = f.PatchHeader.SHA
-			if !seen[commit] {
+			if commit != "" && !seen[commit] {
 				seen[commit] = true
 				s.commits++
 			}

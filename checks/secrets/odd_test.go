@@ -1,0 +1,179 @@
+package secrets
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"audit/checks"
+	"audit/checks/gitrepo/gittest"
+)
+
+// TestOddRepositories: each odd repository gives a result or a clear error,
+// never a panic, a hang or a lost finding.
+func TestOddRepositories(t *testing.T) {
+	pat := gittest.GitHubPAT()
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.env"), []byte("TOKEN="+gittest.GitHubPAT()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name string
+		// setup builds the repository and returns the directory to audit.
+		setup func(t *testing.T) string
+		scope checks.RepoScope
+		// want lists "source path:line" of the findings expected.
+		want []string
+		// warn is a substring of a warning expected, if any.
+		warn string
+	}{
+		{
+			name: "binary file with a token inside is skipped, text beside it is scanned",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + pat + strings.Repeat("\x00", 64)
+				r.Commit("bin", map[string]string{"logo.png": png, "a.env": "T=" + pat + "\n"})
+				return r.Dir
+			},
+			want: []string{"history a.env:1", "tree a.env:1"},
+		},
+		{
+			name: "5 MB single-line file with the token at its end",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("big", map[string]string{"bundle.min.js": strings.Repeat("a=1;", 5<<20/4) + "t=\"" + pat + "\";"})
+				return r.Dir
+			},
+			want: []string{"history bundle.min.js:1", "tree bundle.min.js:1"},
+		},
+		{
+			name: "CRLF line endings keep line numbers",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("crlf", map[string]string{"win.ini": "[a]\r\nx=1\r\nTOKEN=" + pat + "\r\n"})
+				return r.Dir
+			},
+			want: []string{"history win.ini:3", "tree win.ini:3"},
+		},
+		{
+			name: "non-UTF-8 bytes around the token",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("latin1", map[string]string{"l1.txt": "caf\xe9 \xff\xfe\n\x80token=" + pat + "\xe9\n"})
+				return r.Dir
+			},
+			want: []string{"history l1.txt:2", "tree l1.txt:2"},
+		},
+		{
+			name: "symlinks pointing outside the repository are not followed",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				for name, target := range map[string]string{
+					"link.env":  filepath.Join(outside, "secret.env"),
+					"outdir":    outside,
+					"dangling":  "/nonexistent/x",
+					"devrandom": "/dev/urandom",
+				} {
+					if err := os.Symlink(target, filepath.Join(r.Dir, name)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				r.Commit("links", map[string]string{"ok.txt": "fine\n"})
+				return r.Dir
+			},
+		},
+		{
+			name: "empty repository with no commits",
+			setup: func(t *testing.T) string {
+				return gittest.New(t).Dir
+			},
+		},
+		{
+			name: "empty repository with a staged secret",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Stage(map[string]string{"first.env": "T=" + pat + "\n"})
+				return r.Dir
+			},
+			want: []string{"staged first.env:1"},
+		},
+		{
+			name: "empty repository, staged scope",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Stage(map[string]string{"first.env": "T=" + pat + "\n"})
+				return r.Dir
+			},
+			scope: checks.ScopeStaged,
+			want:  []string{"staged first.env:1"},
+		},
+		{
+			name: "shallow clone scans what it has and says so",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("old secret", map[string]string{"old.env": "T=" + pat + "\n"})
+				r.Git("rm", "--quiet", "old.env")
+				r.Commit("rm", nil)
+				r.Commit("new", map[string]string{"new.env": "N=" + gittest.GitHubPAT() + "\n"})
+				clone := filepath.Join(t.TempDir(), "shallow")
+				gittest.Run(t, "/", "clone", "--quiet", "--depth=1", "file://"+r.Dir, clone)
+				return clone
+			},
+			want: []string{"history new.env:1", "tree new.env:1"},
+			warn: "shallow clone",
+		},
+		{
+			name: "detached HEAD scans what HEAD reaches",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				first := r.Commit("one", map[string]string{"a.env": "T=" + pat + "\n"})
+				r.Commit("two", map[string]string{"b.env": "T=" + gittest.GitHubPAT() + "\n"})
+				r.Git("checkout", "--quiet", "--detach", first)
+				return r.Dir
+			},
+			want: []string{"history a.env:1", "tree a.env:1"},
+		},
+		{
+			name: "a subdirectory audits the whole working tree",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("one", map[string]string{"a.env": "T=" + pat + "\n", "sub/x.txt": "x\n"})
+				return filepath.Join(r.Dir, "sub")
+			},
+			want: []string{"history a.env:1", "tree a.env:1"},
+		},
+		{
+			name: "file names with spaces, quotes and non-ASCII",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("names", map[string]string{"dir with space/naïve \"q\".env": "T=" + pat + "\n"})
+				return r.Dir
+			},
+			want: []string{"history dir with space/naïve \"q\".env:1", "tree dir with space/naïve \"q\".env:1"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.setup(t)
+			scope := tc.scope
+			if scope == "" {
+				scope = checks.ScopeFull
+			}
+			data, facts := collect(t, dir, scope)
+			var got []string
+			for _, l := range data.Findings {
+				got = append(got, l.Source+" "+l.Path+":"+strconv.Itoa(l.Line))
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("findings = %q, want %q", got, tc.want)
+			}
+			warnings := strings.Join(facts.Warnings, "\n")
+			if tc.warn == "" && warnings != "" || !strings.Contains(warnings, tc.warn) {
+				t.Errorf("warnings = %q, want %q", warnings, tc.warn)
+			}
+			assertNoSecret(t, facts, pat)
+		})
+	}
+}
