@@ -183,8 +183,8 @@ func TestRepositorySuppressions(t *testing.T) {
 	r := gittest.New(t)
 	pat, aws, stripe := gittest.GitHubPAT(), gittest.AWSKeyID(), gittest.StripeKey()
 	c := r.Commit("secrets", map[string]string{
-		"a.env":   "TOKEN=" + pat + "\n",
-		"b.env":   "AWS=" + aws + "\n",
+		"a.env":    "TOKEN=" + pat + "\n",
+		"b.env":    "AWS=" + aws + "\n",
 		"allow.py": "key = \"" + stripe + "\" # gitleaks:allow\n",
 	})
 	r.Commit("ignore", map[string]string{IgnoreFile: "# fixtures\na.env:github-pat:1\n" + c + ":b.env:aws-access-token:1\n"})
