@@ -42,7 +42,7 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 	}
 	out, err := Output(ctx, path, "rev-parse", "--show-toplevel")
 	if err != nil {
-		if strings.Contains(err.Error(), "not a git repository") {
+		if msg := err.Error(); strings.Contains(msg, "not a git repository") || strings.Contains(msg, "must be run in a work tree") {
 			return nil, fmt.Errorf("%s is %w", path, ErrNotRepo)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
