@@ -84,9 +84,9 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 	f := root.Flags()
 	f.BoolVar(&o.staged, "staged", false, "only the staged change (the pre-commit path)")
 	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
-	f.StringVar(&o.format, "format", "table", "output format: table or json")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	root.MarkFlagsMutuallyExclusive("staged", "no-history")
-	root.AddCommand(newVersionCommand(stdout))
+	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout))
 	return root
 }
