@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/gitleaks/go-gitdiff v0.9.1
+	github.com/google/go-cmp v0.7.0
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/open-policy-agent/opa v1.22.4
 	github.com/rs/zerolog v1.33.0

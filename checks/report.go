@@ -15,19 +15,17 @@ const (
 )
 
 // NewReport sorts the targets, their results and findings so that two runs
-// over the same input print the same report, and counts the summary.
+// over the same input print the same report, and counts the summary. It
+// sorts copies and leaves its argument as it was.
 func NewReport(targets []TargetReport) Report {
-	targets = slices.Clone(targets)
+	// append to an empty slice: a copy, and [] rather than null in the JSON.
+	targets = append([]TargetReport{}, targets...)
 	for i := range targets {
 		t := &targets[i]
-		if t.Results == nil {
-			t.Results = []Result{}
-		}
+		t.Results = append([]Result{}, t.Results...)
 		for j := range t.Results {
 			r := &t.Results[j]
-			if r.Findings == nil {
-				r.Findings = []Finding{}
-			}
+			r.Findings = append([]Finding{}, r.Findings...)
 			slices.SortFunc(r.Findings, compareFindings)
 		}
 		slices.SortFunc(t.Results, func(a, b Result) int { return CompareIDs(a.ID, b.ID) })

@@ -88,6 +88,14 @@ func Compile(ctx context.Context) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read embedded policies: %w", err)
 	}
+	return CompileModules(ctx, srcs)
+}
+
+// CompileModules compiles Rego sources, keyed by file name, as Compile does
+// the built-in ones: every package with package-scoped METADATA is one
+// checklist item and must define deny. Tests use it to judge small policies
+// of their own.
+func CompileModules(ctx context.Context, srcs map[string]string) (*Engine, error) {
 	mods, err := ParseModules(srcs)
 	if err != nil {
 		return nil, err
@@ -151,7 +159,11 @@ func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
 		Package:     pkg,
 	}
 	for _, k := range list("targets") {
-		p.Targets = append(p.Targets, checks.Kind(k))
+		kind := checks.Kind(k)
+		if kind != checks.KindRepo && kind != checks.KindHost {
+			return nil, fmt.Errorf("policy %s: METADATA custom.targets names unknown kind %q (want repo or host)", pkg, k)
+		}
+		p.Targets = append(p.Targets, kind)
 	}
 	sev, err := checks.ParseSeverity(str("severity"))
 	switch {
@@ -228,6 +240,8 @@ func (p *Policy) judge(ctx context.Context, input ast.Value, facts map[string]ch
 		switch {
 		case !ok:
 			reasons = append(reasons, fmt.Sprintf("no %s facts were collected", ns))
+		case f.Status == checks.FactsError && f.Reason == "":
+			reasons = append(reasons, fmt.Sprintf("the %s check could not run (it gave no reason)", ns))
 		case f.Status == checks.FactsError:
 			reasons = append(reasons, f.Reason)
 		case f.Status == checks.FactsNotApplicable:

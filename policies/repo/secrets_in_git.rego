@@ -18,6 +18,10 @@
 #     fingerprint in .gitleaksignore.
 package audit.repo.secrets_in_git
 
+# Every leak is denied, whatever its source: an unknown source must never
+# drop a finding.
+default where(_) := "in the repository"
+
 where(leak) := sprintf("in commit %s", [substring(leak.commit, 0, 12)]) if leak.source == "history"
 
 where(leak) := "in the staged change" if leak.source == "staged"

@@ -60,3 +60,8 @@ test_missing_fact_denies_nothing if {
 	# itself must not invent findings from an empty input.
 	count(check.deny) == 0 with input as {}
 }
+
+test_deny_leak_of_unknown_source if {
+	some f in check.deny with input as {"secrets": {"findings": [leak({"source": "archive"})]}}
+	contains(f.msg, "in the repository")
+}
