@@ -4,7 +4,7 @@ BIN     ?= bin/audit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-short lint bench fmt all
+.PHONY: help build run test test-short lint bench fmt all update-golden
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,3 +32,7 @@ fmt: ## format the Go code
 	gofmt -w $$(git ls-files '*.go')
 
 all: lint test build ## lint, test and build
+
+update-golden: ## regenerate golden files (reporters, policy fixtures)
+	$(GO) test ./reporters -update
+	$(GO) test ./policies -run TestFixtures -update

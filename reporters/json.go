@@ -17,5 +17,6 @@ var _ Reporter = JSON{}
 func (JSON) Write(w io.Writer, r checks.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // messages are read by people and tools, not embedded in HTML
 	return enc.Encode(r)
 }

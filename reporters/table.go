@@ -43,16 +43,14 @@ var statusColor = map[checks.Status]string{
 // Write implements Reporter.
 func (t *Table) Write(w io.Writer, r checks.Report) error {
 	ew := &errWriter{w: w}
-	for i, target := range r.Targets {
-		if i > 0 {
-			fmt.Fprintln(ew)
-		}
+	for _, target := range r.Targets {
 		if err := t.writeTarget(ew, target); err != nil {
 			return err
 		}
+		fmt.Fprintln(ew)
 	}
 	s := r.Summary
-	fmt.Fprintf(ew, "\n%d pass, %d fail, %d error, %d not applicable, %d manual, %d waived\n",
+	fmt.Fprintf(ew, "%d pass, %d fail, %d error, %d not applicable, %d manual, %d waived\n",
 		s.Pass, s.Fail, s.Error, s.NotApplicable, s.Manual, s.Waived)
 	return ew.err
 }
@@ -68,7 +66,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	items := tablewriter.NewTable(w, tableOptions()...)
 	items.Header("ID", "Severity", "Status", "Title", "Findings")
 	for _, res := range target.Results {
-		if err := items.Append(res.ID, string(res.Severity), t.status(res.Status), printable(res.Title), countCell(res)); err != nil {
+		if err := items.Append(printable(res.ID), printable(string(res.Severity)), t.status(res.Status), printable(res.Title), countCell(res)); err != nil {
 			return err
 		}
 	}
@@ -81,7 +79,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 			continue
 		}
 		for _, f := range res.Findings {
-			rows = append(rows, []string{res.ID, location(f), shortCommit(f.Commit), printable(f.Message)})
+			rows = append(rows, []string{printable(res.ID), location(f), printable(shortCommit(f.Commit)), printable(f.Message)})
 		}
 	}
 	if len(rows) == 0 {

@@ -24,9 +24,11 @@ func writeReport(path string, stdout io.Writer, write func(io.Writer) error) err
 		return err
 	}
 	if special {
-		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		// O_APPEND: /dev/stdout redirected to a file reopens that file at
+		// offset 0; appending keeps what the shell (>>) or earlier writers put there.
+		f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
-			return fmt.Errorf("open %s: %w", path, err)
+			return fmt.Errorf("write report: %w", err)
 		}
 		if err := write(f); err != nil {
 			f.Close()
@@ -51,12 +53,28 @@ func resolveOutput(path string) (target string, special bool, err error) {
 	case info.Mode()&fs.ModeSymlink == 0:
 		return path, true, nil // device, pipe or socket
 	}
-	resolved, err := filepath.EvalSymlinks(path)
-	if err != nil || strings.HasPrefix(resolved, "/proc/") || strings.HasPrefix(resolved, "/dev/") {
-		// /dev/stdout -> /proc/self/fd/1, or a dangling link: write through it.
+	if underDevOrProc(path) {
+		// /dev/stdout -> /proc/self/fd/1 -> the file the shell redirected to:
+		// write through the link, never rename over what it resolves to.
 		return path, true, nil
 	}
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", false, fmt.Errorf("output %s is a symlink that does not resolve: %w", path, err)
+	}
+	if underDevOrProc(resolved) {
+		return path, true, nil // a link to a device: write through it
+	}
 	return resolveOutput(resolved)
+}
+
+// underDevOrProc tells whether path names something in /dev or /proc.
+func underDevOrProc(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	return strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")
 }
 
 func writeAtomic(path string, write func(io.Writer) error) error {
