@@ -42,8 +42,16 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 	}
 	out, err := Output(ctx, path, "rev-parse", "--show-toplevel")
 	if err != nil {
-		if msg := err.Error(); strings.Contains(msg, "not a git repository") || strings.Contains(msg, "must be run in a work tree") {
+		msg := err.Error()
+		switch {
+		case strings.Contains(msg, "not a git repository") || strings.Contains(msg, "must be run in a work tree"):
 			return nil, fmt.Errorf("%s is %w", path, ErrNotRepo)
+		case strings.Contains(msg, "dubious ownership"):
+			top := path
+			if _, rest, ok := strings.Cut(msg, "repository at '"); ok {
+				top, _, _ = strings.Cut(rest, "'")
+			}
+			return nil, fmt.Errorf("git refuses %s: it is owned by another user (if you trust it: git config --global --add safe.directory %s)", path, quoteArg(top))
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -135,4 +143,12 @@ func (b *LimitedBuffer) Write(p []byte) (int, error) {
 		b.Buf.Write(p[:min(room, len(p))])
 	}
 	return len(p), nil
+}
+
+// quoteArg quotes a path for a shell command line shown to the user.
+func quoteArg(s string) string {
+	if strings.ContainsAny(s, " \t'\"$`\\!*?[]{}()<>|&;#~") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
 }

@@ -6,6 +6,7 @@
 package secrets
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -305,7 +306,7 @@ func (s *scan) scanFile(ctx context.Context, path string) error {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	file := &sources.File{
-		Content:         strings.NewReader(string(content)),
+		Content:         bytes.NewReader(content),
 		Path:            path,
 		Buffer:          make([]byte, len(content)+1),
 		Config:          &s.detector.Config,

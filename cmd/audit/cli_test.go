@@ -198,3 +198,38 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+func TestRepositoryOwnedByAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to hand the repository to another user") // CI runs as root
+	}
+	r := gittest.New(t)
+	r.Commit("c", map[string]string{"a.txt": "x\n"})
+	if err := filepath.Walk(r.Dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", t.TempDir()) // no safe.directory from the user's own config
+	code, _, stderr := runCLI(t, "", r.Dir)
+	if code != checks.ExitError || !strings.Contains(stderr, "owned by another user") || !strings.Contains(stderr, "safe.directory "+r.Dir) {
+		t.Errorf("exit %d, stderr %q; want 2 and how to trust the repository", code, stderr)
+	}
+}
+
+func TestInterrupted(t *testing.T) {
+	dir, _, _ := leakyRepo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := execute(ctx, []string{dir}, &stdout, &stderr)
+	if code != checks.ExitError || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 2 and 'interrupted'", code, stderr.String())
+	}
+	if strings.Contains(stdout.String(), "PASS") {
+		t.Errorf("an interrupted run printed a pass: %s", stdout.String())
+	}
+}

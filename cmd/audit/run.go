@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +40,9 @@ func (o options) scope() checks.RepoScope {
 // returns the exit code.
 func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
+		if ctx.Err() != nil {
+			err = errors.New("interrupted") // whatever failed, it failed because of that
+		}
 		fmt.Fprintf(stderr, "audit: %v.\n", err)
 		return checks.ExitError
 	}
@@ -55,6 +59,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	report := auditTargets(ctx, engine, []checks.Target{repo})
+	if ctx.Err() != nil {
+		return fail(errors.New("interrupted"))
+	}
 	if err := writeReport(o.output, stdout, func(w io.Writer) error { return reporter.Write(w, report) }); err != nil {
 		return fail(err)
 	}
