@@ -63,18 +63,61 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 	return &checks.Repo{Root: filepath.Clean(root), Display: path, Scope: scope}, nil
 }
 
-// Command returns a git command run in dir with a controlled environment.
+// Command returns a git command run in dir that reads the repository as it
+// is stored, whatever the caller's environment or the repository's
+// configuration say:
+//   - every GIT_* variable is dropped but those naming the user's config
+//     files: an inherited GIT_DIR, GIT_INDEX_FILE or GIT_CONFIG_PARAMETERS
+//     (set inside git hooks and aliases) would audit another repository or
+//     change its configuration;
+//   - replace refs and grafts, which can hide commits, are ignored;
+//   - the configuration keys that change what log and diff print are pinned
+//     with -c (command-line options pin the rest, see package secrets).
 func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(),
+	full := []string{"--no-replace-objects", "-C", dir}
+	for _, kv := range pinnedConfig {
+		full = append(full, "-c", kv)
+	}
+	cmd := exec.CommandContext(ctx, "git", append(full, args...)...)
+	cmd.Env = append(cleanEnv(os.Environ()),
 		"LC_ALL=C",
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_OPTIONAL_LOCKS=0",
+		"GIT_NO_REPLACE_OBJECTS=1",
+		"GIT_GRAFT_FILE=/nonexistent/audit-no-grafts",
 		"GIT_PAGER=cat",
-		"GIT_EXTERNAL_DIFF=",
 	)
 	cmd.WaitDelay = waitDelay
 	return cmd
+}
+
+// pinnedConfig overrides configuration that would change the patches git
+// prints or make it run programs.
+var pinnedConfig = []string{
+	"log.showRoot=true", "log.showSignature=false", "log.follow=false", "log.mailmap=false",
+	"log.abbrevCommit=false", "log.decorate=false",
+	"diff.noprefix=false", "diff.mnemonicPrefix=false", "diff.relative=false", "diff.external=",
+	"diff.renames=true", "diff.ignoreSubmodules=none", "diff.suppressBlankEmpty=false",
+	"core.quotePath=true", "core.fsmonitor=false", "core.pager=cat",
+	"color.ui=never", "color.diff=never", "i18n.logOutputEncoding=UTF-8",
+}
+
+// keptGitEnv are the GIT_* variables that say where the user's own
+// configuration lives (safe.directory is only read from there).
+var keptGitEnv = map[string]bool{
+	"GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true, "GIT_CONFIG_NOSYSTEM": true, "GIT_EXEC_PATH": true,
+}
+
+func cleanEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "GIT_") && !keptGitEnv[name] {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // Output runs git in dir and returns its standard output. A failure is
@@ -106,10 +149,11 @@ func ExitError(err error, stderr string) error {
 	return errors.New(strings.TrimSpace(lines[0]))
 }
 
-// HasCommits reports whether HEAD points at a commit (false in a new,
-// empty repository).
+// HasCommits reports whether HEAD names a commit: false on an unborn
+// branch (a new repository). A HEAD that names a missing object is not
+// "no commits": the history scan then fails with git's own error.
 func HasCommits(ctx context.Context, dir string) (bool, error) {
-	cmd := Command(ctx, dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	cmd := Command(ctx, dir, "rev-parse", "--verify", "--quiet", "HEAD")
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 1 {

@@ -14,27 +14,31 @@ import (
 )
 
 // patchOptions pin git's patch output so that the user's own git
-// configuration (color.ui, diff.noprefix, log.abbrevCommit, log.date,
-// log.showSignature, diff.external, textconv drivers…) cannot change what the
-// parser reads.
+// configuration and the repository's attributes cannot change what the
+// parser reads: --text because a "binary" or "-diff" attribute (or a
+// textconv driver) would otherwise hide a file's lines; content that is
+// really binary is skipped by patchSource itself.
 var patchOptions = []string{
-	"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
-	"--src-prefix=a/", "--dst-prefix=b/",
+	"-p", "-U0", "--text", "--no-color", "--no-ext-diff", "--no-textconv",
+	"--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
 }
 
 // historyArgs lists every commit reachable from HEAD with the lines it
-// added, as gitleaks' git mode does (merge commits add nothing of their own).
+// added: the root commit's too (--root), and for a merge the lines the
+// merge itself introduced beyond what merging its parents gives
+// (--remerge-diff, git 2.36 or later). No --diff-filter: a type change
+// (symlink to file) adds lines too.
 func historyArgs() []string {
 	args := append([]string{"log"}, patchOptions...)
-	return append(args, "--pretty=medium", "--date=default", "--no-decorate",
-		"--no-abbrev-commit", "--no-show-signature", "--full-history",
-		"--diff-filter=tuxdb", "HEAD", "--")
+	return append(args, "--root", "--remerge-diff", "--pretty=medium", "--date=default",
+		"--no-decorate", "--no-abbrev-commit", "--no-show-signature", "--no-notes",
+		"--full-history", "HEAD", "--")
 }
 
 // stagedArgs lists the lines the staged change adds (index against HEAD).
 func stagedArgs() []string {
 	args := append([]string{"diff", "--cached"}, patchOptions[1:]...)
-	return append(args, "--diff-filter=tuxdb", "--")
+	return append(args, "--")
 }
 
 // patchSource yields the added lines of a git patch stream as gitleaks
@@ -87,8 +91,12 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 			if tf == nil {
 				continue
 			}
+			raw := tf.Raw(gitdiff.OpAdd)
+			if looksBinary(raw) {
+				continue
+			}
 			frag := sources.Fragment{
-				Raw:       tf.Raw(gitdiff.OpAdd),
+				Raw:       raw,
 				FilePath:  f.NewName,
 				CommitSHA: commit,
 				StartLine: int(tf.NewPosition),
@@ -125,3 +133,9 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 type gitWarning struct{ msg string }
 
 func (w *gitWarning) Error() string { return w.msg }
+
+// looksBinary applies git's own test (a NUL byte in the first 8000 bytes)
+// to added lines, in place of the attributes --text overrides.
+func looksBinary(raw string) bool {
+	return strings.IndexByte(raw[:min(len(raw), 8000)], 0) >= 0
+}
