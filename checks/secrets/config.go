@@ -3,9 +3,11 @@ package secrets
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
@@ -62,10 +64,15 @@ func readViperConfig(r *strings.Reader) (config.ViperConfig, error) {
 	v.SetConfigType("toml")
 	var vc config.ViperConfig
 	if err := v.ReadConfig(r); err != nil {
-		return vc, fmt.Errorf("parse TOML: %w", err)
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return vc, fmt.Errorf("line %d, column %d: %s", row, col, scrubQuoted(de.Error()))
+		}
+		return vc, fmt.Errorf("parse TOML: %s", scrubQuoted(err.Error()))
 	}
 	if err := v.Unmarshal(&vc); err != nil {
-		return vc, fmt.Errorf("decode config: %w", err)
+		return vc, fmt.Errorf("decode config: %s", scrubQuoted(err.Error()))
 	}
 	return vc, nil
 }
@@ -74,10 +81,27 @@ func readViperConfig(r *strings.Reader) (config.ViperConfig, error) {
 func translate(vc config.ViperConfig) (cfg config.Config, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("compile rules: %v", r)
+			err = fmt.Errorf("compile rules: %s", scrubQuoted(fmt.Sprint(r)))
 		}
 	}()
-	return vc.Translate()
+	cfg, err = vc.Translate()
+	if err != nil {
+		return cfg, errors.New(scrubQuoted(err.Error()))
+	}
+	if len(cfg.Rules) == 0 {
+		return cfg, errors.New("it defines no rules (add [extend] useDefault = true to keep gitleaks' rules)")
+	}
+	return cfg, nil
+}
+
+// quoted matches what libraries quote from a config in their errors.
+var quoted = regexp.MustCompile("`[^`]*`|'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
+
+// scrubQuoted removes quoted text from an error about a configuration file,
+// and puts it on one line: parsers and regexp quote the offending value,
+// and the value may be a secret (a leaked token pasted into an allowlist).
+func scrubQuoted(msg string) string {
+	return strings.Join(strings.Fields(quoted.ReplaceAllString(msg, "…")), " ")
 }
 
 // mergeOnto applies a user config onto base as gitleaks' [extend] does:

@@ -263,6 +263,7 @@ keywords = ["itk_"]
 }
 
 func TestBadRepositoryFiles(t *testing.T) {
+	secret := gittest.GitHubPAT()
 	for _, tc := range []struct {
 		name  string
 		setup func(r *gittest.Repo)
@@ -271,7 +272,17 @@ func TestBadRepositoryFiles(t *testing.T) {
 		{"invalid regex in .gitleaks.toml", func(r *gittest.Repo) {
 			r.Write(RepoConfigFile, "[[rules]]\nid = \"x\"\nregex = '''([a-z'''\n")
 		}, "load .gitleaks.toml"},
-		{"invalid TOML", func(r *gittest.Repo) { r.Write(RepoConfigFile, "[[rules]\n") }, "load .gitleaks.toml"},
+		{"invalid TOML names the line", func(r *gittest.Repo) { r.Write(RepoConfigFile, "title = \"x\"\n[[rules]\n") }, "line 2, column"},
+		{"a secret in a bad allowlist regex stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "[allowlist]\nregexes = [\""+secret+"(\", \"x\"]\n")
+		}, "missing closing )"},
+		{"a secret in a mistyped value stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "[[rules]]\nid = \"x\"\nregex = \"a\"\nentropy = \""+secret+"\"\n")
+		}, "decode config"},
+		{"a secret in an unterminated string stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "title = '"+secret+"\n")
+		}, "line 1"},
+		{"no rules at all", func(r *gittest.Repo) { r.Write(RepoConfigFile, "title = \"silence\"\n") }, "defines no rules"},
 		{"extend.path", func(r *gittest.Repo) { r.Write(RepoConfigFile, "[extend]\npath = \"/etc/x.toml\"\n") }, "not supported"},
 		{".gitleaksignore is a symlink to a device", func(r *gittest.Repo) {
 			if err := os.Symlink("/dev/urandom", filepath.Join(r.Dir, IgnoreFile)); err != nil {
@@ -286,6 +297,9 @@ func TestBadRepositoryFiles(t *testing.T) {
 			_, err := collectErr(t, r.Dir, checks.ScopeFull)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+			if err != nil && (strings.Contains(err.Error(), secret[4:20]) || strings.Contains(err.Error(), "\n")) {
+				t.Errorf("error %q holds the secret or spans lines", err)
 			}
 		})
 	}
