@@ -537,8 +537,8 @@ func TestPrintable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := printable(tt.in); got != tt.want {
-				t.Errorf("printable(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := Printable(tt.in); got != tt.want {
+				t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

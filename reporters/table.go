@@ -56,9 +56,9 @@ func (t *Table) Write(w io.Writer, r checks.Report) error {
 }
 
 func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
-	fmt.Fprintf(w, "%s %s\n", target.Kind, printable(target.Name))
+	fmt.Fprintf(w, "%s %s\n", target.Kind, Printable(target.Name))
 	if target.Error != "" {
-		fmt.Fprintf(w, "%s: %s\n", t.status(checks.StatusError), printable(target.Error))
+		fmt.Fprintf(w, "%s: %s\n", t.status(checks.StatusError), Printable(target.Error))
 	}
 	if len(target.Results) == 0 {
 		return w.err
@@ -66,7 +66,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	items := tablewriter.NewTable(w, tableOptions()...)
 	items.Header("ID", "Severity", "Status", "Title", "Findings")
 	for _, res := range target.Results {
-		if err := items.Append(printable(res.ID), printable(string(res.Severity)), t.status(res.Status), printable(res.Title), countCell(res)); err != nil {
+		if err := items.Append(Printable(res.ID), Printable(string(res.Severity)), t.status(res.Status), Printable(res.Title), countCell(res)); err != nil {
 			return err
 		}
 	}
@@ -79,7 +79,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 			continue
 		}
 		for _, f := range res.Findings {
-			rows = append(rows, []string{printable(res.ID), location(f), printable(shortCommit(f.Commit)), printable(f.Message)})
+			rows = append(rows, []string{Printable(res.ID), location(f), Printable(shortCommit(f.Commit)), Printable(f.Message)})
 		}
 	}
 	if len(rows) == 0 {
@@ -129,9 +129,9 @@ func location(f checks.Finding) string {
 	case f.Path == "":
 		return "-"
 	case f.Line > 0:
-		return printable(f.Path) + ":" + strconv.Itoa(f.Line)
+		return Printable(f.Path) + ":" + strconv.Itoa(f.Line)
 	}
-	return printable(f.Path)
+	return Printable(f.Path)
 }
 
 func shortCommit(c string) string {
@@ -141,9 +141,9 @@ func shortCommit(c string) string {
 	return c
 }
 
-// printable keeps text from the audited target (paths, messages) from
+// Printable keeps text from the audited target (paths, messages) from
 // driving the terminal: control characters and escape sequences become '?'.
-func printable(s string) string {
+func Printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\t' {
 			return ' '

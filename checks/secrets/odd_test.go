@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"audit/checks"
 	"audit/checks/gitrepo/gittest"
@@ -84,6 +85,64 @@ func TestOddRepositories(t *testing.T) {
 				r.Commit("links", map[string]string{"ok.txt": "fine\n"})
 				return r.Dir
 			},
+		},
+		{
+			name: "a text file named like an archive is scanned as text",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("zip", map[string]string{"notes.zip": "TOKEN=" + pat + "\n", "corrupt.tar.gz": "\x1f\x8bnot really gzip"})
+				return r.Dir
+			},
+			want: []string{"history notes.zip:1", "tree notes.zip:1"},
+			warn: "scanned it as a plain file",
+		},
+		{
+			name: "UTF-16 text with a byte-order mark",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("utf16", map[string]string{"win.reg": utf16LE("Windows Registry\r\nTOKEN=" + pat + "\r\n")})
+				return r.Dir
+			},
+			want: []string{"tree win.reg:2"},
+		},
+		{
+			name: "a tracked directory replaced by a symlink leading outside",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("dir", map[string]string{"conf/app.txt": "x\n"})
+				if err := os.RemoveAll(filepath.Join(r.Dir, "conf")); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(outside, filepath.Join(r.Dir, "conf")); err != nil {
+					t.Fatal(err)
+				}
+				return r.Dir
+			},
+		},
+		{
+			name: "a submodule is named in a warning",
+			setup: func(t *testing.T) string {
+				sub := gittest.New(t)
+				sub.Commit("sub", map[string]string{"s.txt": "s\n"})
+				r := gittest.New(t)
+				r.Git("-c", "protocol.file.allow=always", "submodule", "--quiet", "add", sub.Dir, "vendor/sub")
+				r.Commit("add submodule", nil)
+				return r.Dir
+			},
+			warn: "submodules are not scanned, audit each on its own: vendor/sub",
+		},
+		{
+			name: "no-history reads a committed file deleted only in the working tree",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("c", map[string]string{"a.env": "T=" + pat + "\n"})
+				if err := os.Remove(filepath.Join(r.Dir, "a.env")); err != nil {
+					t.Fatal(err)
+				}
+				return r.Dir
+			},
+			scope: checks.ScopeTree,
+			want:  []string{"tree a.env:1"},
 		},
 		{
 			name: "empty repository with no commits",
@@ -176,4 +235,13 @@ func TestOddRepositories(t *testing.T) {
 			assertNoSecret(t, facts, pat)
 		})
 	}
+}
+
+// utf16LE encodes s as UTF-16 little-endian with a byte-order mark.
+func utf16LE(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
 }

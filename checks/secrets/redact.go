@@ -3,6 +3,7 @@ package secrets
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,13 +35,22 @@ func redact(match, secret string) string {
 	return out
 }
 
-// fingerprint identifies a secret at a place: the rule, the path, the commit
-// that added it (none for the working tree and the staged change) and the
-// secret itself, hashed with a domain prefix. It does not change when the
-// line moves or when the same commit is scanned again.
-func fingerprint(rule, path, commit, secret string) string {
+// fingerprint identifies a finding so that it stays the same across runs
+// and when the line moves (baselines and waivers rely on that).
+//
+// A commit never changes, so a history finding is identified by where it
+// is: rule, path, commit, line and column; its fingerprint reveals nothing
+// of the secret. A working-tree or staged finding moves with edits, so it
+// is identified by rule, path and the secret itself, hashed with a domain
+// prefix: such a fingerprint can confirm a guess of a weak secret, like
+// any hash, so reports deserve the care the repository gets.
+func fingerprint(rule, path, commit string, line, column int, secret string) string {
+	parts := []string{"audit/secret/v1", rule, path, commit, secret}
+	if commit != "" {
+		parts = []string{"audit/secret/v1/commit", rule, path, commit, strconv.Itoa(line), strconv.Itoa(column)}
+	}
 	h := sha256.New()
-	for _, part := range []string{"audit/secret/v1", rule, path, commit, secret} {
+	for _, part := range parts {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

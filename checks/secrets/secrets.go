@@ -8,6 +8,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/detect"
@@ -156,6 +158,10 @@ func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
 	}
 	if cfgText != "" {
 		s.config = RepoConfigFile
+		if def, err := defaultConfig(); err == nil && len(cfg.Rules) < len(def.Rules) {
+			s.warn(fmt.Sprintf("%s applies %d rules instead of gitleaks' %d (without [extend] useDefault = true it replaces them)",
+				RepoConfigFile, len(cfg.Rules), len(def.Rules)))
+		}
 	}
 	ignoreText, err := s.readRepoFile(IgnoreFile)
 	if err != nil {
@@ -267,9 +273,12 @@ func (s *scan) scanPatch(ctx context.Context, source string, args []string) erro
 
 // scanTree reads every tracked regular file of the working tree.
 func (s *scan) scanTree(ctx context.Context) error {
-	paths, err := trackedFiles(ctx, s.repo.Root)
+	paths, submodules, err := trackedFiles(ctx, s.repo.Root)
 	if err != nil {
 		return err
+	}
+	if len(submodules) > 0 {
+		s.warn(fmt.Sprintf("submodules are not scanned, audit each on its own: %s", strings.Join(submodules, ", ")))
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.workers)
@@ -279,72 +288,135 @@ func (s *scan) scanTree(ctx context.Context) error {
 	return g.Wait()
 }
 
+// scanFile scans one tracked file as it is in the working tree.
 func (s *scan) scanFile(ctx context.Context, path string) error {
-	info, err := s.root.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // deleted in the working tree; the staged change and history cover it
-	}
-	if err != nil {
-		return fmt.Errorf("stat %s: %w", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil // symlinks are not followed, whatever they point at
-	}
-	if info.Size() > maxFileSize {
-		s.warn(fmt.Sprintf("skipped %s: larger than %d MiB", path, maxFileSize>>20))
-		return nil
-	}
-	f, err := s.root.Open(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	// One fragment for the whole file: gitleaks' chunked reader misses
-	// tokens that straddle its 100 kB chunks.
-	content, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	file := &sources.File{
-		Content:         bytes.NewReader(content),
-		Path:            path,
-		Buffer:          make([]byte, len(content)+1),
-		Config:          &s.detector.Config,
-		MaxArchiveDepth: s.detector.MaxArchiveDepth,
+	content, err := s.readTracked(ctx, path)
+	if err != nil || content == nil {
+		return err
 	}
 	s.mu.Lock()
 	s.files++
 	s.mu.Unlock()
+	content = decodeUTF16(content)
+	err = s.scanContent(ctx, path, path, content)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// A text file named like an archive, or a corrupt archive fixture:
+	// scan it as a plain file rather than losing every other result.
+	s.warn(fmt.Sprintf("could not open %s as an archive (%v); scanned it as a plain file", path, err))
+	return s.scanContent(ctx, path, "plain", content) // a name no archive format claims
+}
+
+// scanContent runs gitleaks' file source over content in one fragment
+// (gitleaks' chunked reader misses tokens that straddle its 100 kB chunks).
+// name decides whether gitleaks treats it as an archive.
+func (s *scan) scanContent(ctx context.Context, path, name string, content []byte) error {
+	file := &sources.File{
+		Content:         bytes.NewReader(content),
+		Path:            name,
+		Buffer:          make([]byte, len(content)+1),
+		Config:          &s.detector.Config,
+		MaxArchiveDepth: s.detector.MaxArchiveDepth,
+	}
 	return file.Fragments(ctx, func(frag sources.Fragment, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		if name != path {
+			frag.FilePath = path
 		}
 		s.detect(ctx, frag, SourceTree)
 		return nil
 	})
 }
 
-// trackedFiles lists the paths of the regular files in the index.
-func trackedFiles(ctx context.Context, dir string) ([]string, error) {
+// readTracked returns the content of a tracked file in the working tree, or
+// nil when there is nothing of its own to read there: a symlink, a file
+// under a symlinked directory, a file over maxFileSize (with a warning). A
+// tracked file deleted from the working tree is read from the index when
+// the history is not scanned: it is still committed.
+func (s *scan) readTracked(ctx context.Context, path string) ([]byte, error) {
+	info, err := s.root.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if s.repo.Scope != checks.ScopeTree {
+			return nil, nil // the staged change and the history cover it
+		}
+		out, err := gitrepo.Output(ctx, s.repo.Root, "cat-file", "blob", ":"+path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s from the index: %w", path, err)
+		}
+		return []byte(out), nil
+	case err != nil && escapesRoot(err):
+		return nil, nil // a parent directory is a symlink: not the repository's content
+	case err != nil:
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	case !info.Mode().IsRegular():
+		return nil, nil // symlinks are not followed, whatever they point at
+	case info.Size() > maxFileSize:
+		s.warn(fmt.Sprintf("skipped %s: larger than %d MiB", path, maxFileSize>>20))
+		return nil, nil
+	}
+	f, err := s.root.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return content, nil
+}
+
+// escapesRoot tells whether os.Root refused a path because it leads out of
+// the repository through a symlink (os.Root's error has no exported value).
+func escapesRoot(err error) bool {
+	return strings.Contains(err.Error(), "path escapes from parent")
+}
+
+// decodeUTF16 turns a UTF-16 text file with a byte-order mark into UTF-8,
+// which gitleaks' rules read; anything else is returned as it is.
+func decodeUTF16(b []byte) []byte {
+	var order binary.ByteOrder
+	switch {
+	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
+		order = binary.LittleEndian
+	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
+		order = binary.BigEndian
+	default:
+		return b
+	}
+	units := make([]uint16, (len(b)-2)/2)
+	for i := range units {
+		units[i] = order.Uint16(b[2+2*i:])
+	}
+	return []byte(string(utf16.Decode(units)))
+}
+
+// trackedFiles lists the paths of the regular files in the index, and the
+// submodules.
+func trackedFiles(ctx context.Context, dir string) (paths, submodules []string, err error) {
 	out, err := gitrepo.Output(ctx, dir, "ls-files", "-z", "--stage")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var paths []string
 	for entry := range strings.SplitSeq(out, "\x00") {
 		// "<mode> <object> <stage>\t<path>"
 		meta, path, ok := strings.Cut(entry, "\t")
 		if !ok {
 			continue
 		}
-		mode, _, _ := strings.Cut(meta, " ")
-		if mode != "100644" && mode != "100755" {
-			continue // symlinks (120000) and submodules (160000)
-		}
-		paths = append(paths, path)
+		switch mode, _, _ := strings.Cut(meta, " "); mode {
+		case "100644", "100755":
+			paths = append(paths, path)
+		case "160000":
+			submodules = append(submodules, path)
+		} // symlinks (120000) are not followed
 	}
 	slices.Sort(paths)
-	return slices.Compact(paths), nil // a conflicted path has several stages
+	return slices.Compact(paths), submodules, nil // a conflicted path has several stages
 }
 
 // detect runs gitleaks on one fragment and keeps what it finds, redacted.
@@ -434,7 +506,7 @@ func toLeak(f report.Finding, source string, ignore ignoreList) Leak {
 		Line:                f.StartLine,
 		Commit:              f.Commit,
 		Excerpt:             redact(f.Match, f.Secret),
-		Fingerprint:         fingerprint(f.RuleID, path, f.Commit, f.Secret),
+		Fingerprint:         fingerprint(f.RuleID, path, f.Commit, f.StartLine, f.StartColumn, f.Secret),
 		GitleaksFingerprint: gitleaksFP,
 	}
 	if ignore.ignores(global, commitFP) {

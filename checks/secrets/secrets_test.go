@@ -174,6 +174,13 @@ func TestFingerprintStable(t *testing.T) {
 	if fp(first, SourceHistory, h) != fp(moved, SourceHistory, h) {
 		t.Error("history fingerprint of the same commit changed on a second scan")
 	}
+	// Two different secrets on one line of one commit are two findings.
+	r2 := gittest.New(t)
+	r2.Commit("two", map[string]string{"b.env": "A=" + gittest.GitHubPAT() + " B=" + gittest.GitHubPAT() + "\n"})
+	two, _ := collect(t, r2.Dir, checks.ScopeFull)
+	if n := len(bySource(two, SourceHistory)); n != 2 {
+		t.Errorf("history findings for two tokens on one line = %d, want 2", n)
+	}
 	if len(first.Findings[0].Fingerprint) != 32 {
 		t.Errorf("fingerprint %q is not 32 hex digits", first.Findings[0].Fingerprint)
 	}

@@ -190,6 +190,24 @@ func TestCheckErrorExitsTwo(t *testing.T) {
 	if res.Status != checks.StatusError || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, ".gitleaks.toml") {
 		t.Errorf("result = %+v, want error naming .gitleaks.toml", res)
 	}
+	// Even with the report in a file, the user learns on stderr that a check could not run.
+	if !strings.Contains(stderr, "SEC-01 could not be checked") || !strings.Contains(stderr, ".gitleaks.toml") {
+		t.Errorf("stderr = %q, want the check error", stderr)
+	}
+}
+
+// TestStderrIsPrintable: names from the audited repository reach stderr
+// without the escape sequences they may carry.
+func TestStderrIsPrintable(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("c", map[string]string{"evil\x1b]0;pwned\a\x1b[31m.zip": "not a zip\n"})
+	code, _, stderr := runCLI(t, "", "-o", filepath.Join(t.TempDir(), "r.json"), r.Dir)
+	if code != checks.ExitOK || !strings.Contains(stderr, "scanned it as a plain file") {
+		t.Fatalf("exit %d, stderr %q; want 0 and the archive warning", code, stderr)
+	}
+	if strings.ContainsAny(stderr, "\x1b\a") {
+		t.Errorf("stderr carries raw control characters: %q", stderr)
+	}
 }
 
 func TestVersion(t *testing.T) {

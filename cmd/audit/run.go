@@ -65,11 +65,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if err := writeReport(o.output, stdout, func(w io.Writer) error { return reporter.Write(w, report) }); err != nil {
 		return fail(err)
 	}
-	for _, t := range report.Targets {
-		for _, w := range t.Warnings {
-			fmt.Fprintf(stderr, "audit: warning: %s: %s\n", t.Name, w)
-		}
-	}
+	printDiagnostics(stderr, report)
 	return report.ExitCode(checks.SeverityLow)
 }
 
@@ -149,4 +145,27 @@ func useColor(output string, stdout io.Writer) bool {
 	}
 	f, ok := stdout.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// printDiagnostics tells the user on stderr what they must not miss even
+// when the report goes to a file: targets and checks that could not run,
+// and the collectors' warnings. Text from the target is made printable.
+func printDiagnostics(stderr io.Writer, report checks.Report) {
+	for _, t := range report.Targets {
+		name := reporters.Printable(t.Name)
+		if t.Error != "" {
+			fmt.Fprintf(stderr, "audit: error: %s: %s\n", name, reporters.Printable(t.Error))
+		}
+		for _, r := range t.Results {
+			if r.Status != checks.StatusError {
+				continue
+			}
+			for _, f := range r.Findings {
+				fmt.Fprintf(stderr, "audit: error: %s: %s could not be checked: %s\n", name, r.ID, reporters.Printable(f.Message))
+			}
+		}
+		for _, w := range t.Warnings {
+			fmt.Fprintf(stderr, "audit: warning: %s: %s\n", name, reporters.Printable(w))
+		}
+	}
 }
