@@ -20,10 +20,12 @@ type Reporter interface {
 type Options struct {
 	// Color enables ANSI colours in the table (only on a terminal, never with NO_COLOR).
 	Color bool
+	// Width is the terminal's width, 0 when the output is not a terminal.
+	Width int
 }
 
 var formats = map[string]func(Options) Reporter{
-	"table": func(o Options) Reporter { return &Table{Color: o.Color} },
+	"table": func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} },
 	"json":  func(Options) Reporter { return JSON{} },
 }
 

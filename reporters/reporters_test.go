@@ -732,3 +732,28 @@ func TestWriteError(t *testing.T) {
 }
 
 var _ io.Writer = (*failingWriter)(nil)
+
+// TestTableFitsTheTerminal: with a known width, no line is wider, however
+// long the messages.
+func TestTableFitsTheTerminal(t *testing.T) {
+	long := strings.Repeat("a long finding message that goes on ", 10)
+	rep := checks.NewReport([]checks.TargetReport{{Name: "repo", Kind: checks.KindRepo, Results: []checks.Result{{
+		ID: "SEC-01", Title: "Never commit secrets to Git", Section: "secrets", Severity: checks.SeverityCritical,
+		Status:   checks.StatusFail,
+		Findings: []checks.Finding{{Message: long, Path: "deploy/app.env", Line: 3, Commit: strings.Repeat("ab", 20)}},
+	}}}})
+	for _, width := range []int{80, 100, 200} {
+		var buf strings.Builder
+		if err := (&Table{Width: width}).Write(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if n := utf8.RuneCountInString(line); n > width {
+				t.Errorf("width %d: line of %d columns: %q", width, n, line)
+			}
+		}
+		if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(buf.String(), "│", " ")), " "), strings.TrimSpace(strings.Join(strings.Fields(long), " "))) {
+			t.Errorf("width %d: the message was cut, not wrapped:\n%s", width, buf.String())
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"audit/checks"
@@ -18,7 +19,13 @@ import (
 type Table struct {
 	// Color enables ANSI colours for statuses.
 	Color bool
+	// Width is the terminal's width in columns; 0 means unknown (a file or
+	// a pipe), and lines are then wrapped at defaultWidth.
+	Width int
 }
+
+// defaultWidth is the table width when the output is not a terminal.
+const defaultWidth = 120
 
 var _ Reporter = (*Table)(nil)
 
@@ -87,7 +94,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	}
 	fmt.Fprintln(w)
 	findings := tablewriter.NewTable(w, append(tableOptions(),
-		tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, 90)))...)
+		tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, t.messageWidth(rows))))...)
 	findings.Header("ID", "Location", "Commit", "Finding")
 	for _, row := range rows {
 		if err := findings.Append(row); err != nil {
@@ -95,6 +102,31 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 		}
 	}
 	return findings.Render()
+}
+
+// messageWidth is the width of the findings' last column: what the
+// terminal leaves after the other columns, at least 30, at most the
+// longest message.
+func (t *Table) messageWidth(rows [][]string) int {
+	width := t.Width
+	if width <= 0 {
+		width = defaultWidth
+	}
+	used := 1 // the left border
+	longest := 0
+	for col := range 4 {
+		w := 0
+		for _, row := range rows {
+			w = max(w, twwidth.Width(row[col]))
+		}
+		if col == 3 {
+			longest = w
+			continue
+		}
+		used += w + 3 // padding on both sides and the right border
+	}
+	// The width set for a column includes its padding.
+	return max(min(width-used-1, longest+2), min(32, longest+2))
 }
 
 func tableOptions() []tablewriter.Option {

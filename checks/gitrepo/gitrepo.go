@@ -29,13 +29,13 @@ const waitDelay = 2 * time.Second
 func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Repo, error) {
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("path %s does not exist", path)
+		return nil, fmt.Errorf("path %q does not exist", path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("path %s is not a directory", path)
+		return nil, fmt.Errorf("path %q is not a directory", path)
 	}
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errors.New("git is not installed (not found on PATH)")
@@ -45,20 +45,20 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 		msg := err.Error()
 		switch {
 		case strings.Contains(msg, "not a git repository") || strings.Contains(msg, "must be run in a work tree"):
-			return nil, fmt.Errorf("%s is %w", path, ErrNotRepo)
+			return nil, fmt.Errorf("%q is %w", path, ErrNotRepo)
 		case strings.Contains(msg, "dubious ownership"):
 			top := path
 			if _, rest, ok := strings.Cut(msg, "repository at '"); ok {
 				top, _, _ = strings.Cut(rest, "'")
 			}
-			return nil, fmt.Errorf("git refuses %s: it is owned by another user (if you trust it: git config --global --add safe.directory %s)", path, quoteArg(top))
+			return nil, fmt.Errorf("git refuses %q: it is owned by another user (if you trust it: git config --global --add safe.directory %s)", path, quoteArg(top))
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%q: %w", path, err)
 	}
 	root := strings.TrimSpace(out)
 	if root == "" {
 		// A bare repository or a .git directory has no working tree.
-		return nil, fmt.Errorf("%s is %w", path, ErrNotRepo)
+		return nil, fmt.Errorf("%q is %w", path, ErrNotRepo)
 	}
 	return &checks.Repo{Root: filepath.Clean(root), Display: path, Scope: scope}, nil
 }

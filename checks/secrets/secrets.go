@@ -187,7 +187,7 @@ func (s *scan) readRepoFile(name string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", name, err)
 	}
 	if !info.Mode().IsRegular() {
-		return "", fmt.Errorf("read %s: not a regular file", name)
+		return "", fmt.Errorf("read %s: it is a %s, and only a regular file at the repository root is read", name, fileKind(info.Mode()))
 	}
 	if info.Size() > maxRepoFileSize {
 		return "", fmt.Errorf("read %s: larger than %d bytes", name, maxRepoFileSize)
@@ -513,4 +513,21 @@ func toLeak(f report.Finding, source string, ignore ignoreList) Leak {
 		l.IgnoredBy = IgnoreFile
 	}
 	return l
+}
+
+// fileKind names the type of a file for an error message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }

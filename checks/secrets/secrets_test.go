@@ -295,7 +295,7 @@ func TestBadRepositoryFiles(t *testing.T) {
 			if err := os.Symlink("/dev/urandom", filepath.Join(r.Dir, IgnoreFile)); err != nil {
 				t.Fatal(err)
 			}
-		}, "not a regular file"},
+		}, "it is a symlink"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := gittest.New(t)

@@ -152,7 +152,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, 2, "unknown flag: --nope"},
 		{"two paths", []string{clean.Dir, leaky}, 2, "accepts at most 1 arg"},
 		{"unknown format", []string{"--format", "xml", clean.Dir}, 2, `unknown format "xml"`},
-		{"staged and no-history", []string{"--staged", "--no-history", clean.Dir}, 2, "none of the others can be"},
+		{"staged and no-history", []string{"--staged", "--no-history", clean.Dir}, 2, "cannot be used together"},
+		{"staged=false and no-history", []string{"--staged=false", "--no-history", clean.Dir}, 0, ""},
+		{"empty path", []string{""}, 2, `path "" does not exist`},
 		{"output into a missing directory", []string{"-o", filepath.Join(notRepo, "no", "r.json"), clean.Dir}, 2, "r.json"},
 		{"version", []string{"version"}, 0, ""},
 	} {

@@ -67,6 +67,9 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.staged && o.noHistory {
+				return errors.New("--staged and --no-history cannot be used together (--staged already leaves out the history)")
+			}
 			o.path = "."
 			if len(args) == 1 {
 				o.path = args[0]
@@ -86,7 +89,6 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
 	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table or json")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	root.MarkFlagsMutuallyExclusive("staged", "no-history")
 	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout))
 	return root
 }

@@ -46,7 +46,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "audit: %v.\n", err)
 		return checks.ExitError
 	}
-	reporter, err := reporters.New(o.format, reporters.Options{Color: useColor(o.output, stdout)})
+	reporter, err := reporters.New(o.format, terminalOptions(o.output, stdout))
 	if err != nil {
 		return fail(err)
 	}
@@ -134,17 +134,20 @@ func safeCollect(ctx context.Context, c checks.Check, t checks.Target) (f checks
 	return c.Collect(ctx, t)
 }
 
-// useColor reports whether the table may use colours: only on a terminal,
-// and never when NO_COLOR is set (https://no-color.org).
-func useColor(output string, stdout io.Writer) bool {
-	if output != "" && output != "-" {
-		return false
-	}
-	if v, ok := os.LookupEnv("NO_COLOR"); ok && v != "" {
-		return false
-	}
+// terminalOptions fits the table to the terminal when the report goes to
+// one: its width, and colours unless NO_COLOR is set (https://no-color.org)
+// or TERM is dumb.
+func terminalOptions(output string, stdout io.Writer) reporters.Options {
 	f, ok := stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	if output != "" && output != "-" || !ok || !term.IsTerminal(int(f.Fd())) {
+		return reporters.Options{}
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		width = 0
+	}
+	color := os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	return reporters.Options{Color: color, Width: width}
 }
 
 // printDiagnostics tells the user on stderr what they must not miss even
