@@ -253,3 +253,43 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("an interrupted run printed a pass: %s", stdout.String())
 	}
 }
+
+func TestFactsCommand(t *testing.T) {
+	dir, commit, secrets := leakyRepo(t)
+	code, out, stderr := runCLI(t, "", "facts", dir)
+	if code != checks.ExitOK || stderr != "" {
+		t.Fatalf("facts: exit %d, stderr %q", code, stderr)
+	}
+	var doc struct {
+		Target struct{ Name, Kind string }
+		Facts  map[string]struct {
+			Status string
+			Data   struct {
+				Findings []struct {
+					Source, Path, Commit string
+					GitleaksFingerprint  string `json:"gitleaks_fingerprint"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("facts output is not JSON: %v\n%s", err, out)
+	}
+	sec := doc.Facts["secrets"]
+	if doc.Target.Kind != "repo" || sec.Status != "ok" || len(sec.Data.Findings) != 2 {
+		t.Fatalf("facts = %+v", doc)
+	}
+	for _, f := range sec.Data.Findings {
+		if f.Source == "history" && f.GitleaksFingerprint != commit+":deploy/app.env:github-pat:1" {
+			t.Errorf("history finding's gitleaks fingerprint = %q", f.GitleaksFingerprint)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("facts output holds a planted secret (%.8s…)", s)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "facts", t.TempDir()); code != checks.ExitError || !strings.Contains(stderr, "not a git working tree") {
+		t.Errorf("facts on a non-repository: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -89,6 +89,6 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
 	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table or json")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout))
+	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr))
 	return root
 }
