@@ -49,6 +49,9 @@ type Repo struct {
 	Display string
 	// Scope says which parts of the repository to read.
 	Scope RepoScope
+	// Since, with ScopeFull, limits the history to the commits after this
+	// revision (exclusive), as in "git log SINCE..HEAD".
+	Since string
 }
 
 // Name returns the name the user gave for the repository.
@@ -154,6 +157,21 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
+// Item is a checklist item as the product implements it: what reporters
+// need to describe a rule (SARIF rules, JUnit cases, help text). Its fields
+// come from the policy's METADATA.
+type Item struct {
+	ID          string
+	Title       string
+	Description string
+	Section     string
+	Severity    Severity
+	// Targets are the kinds of target the item applies to.
+	Targets []Kind
+	// Remediation says how to fix a failure.
+	Remediation string
+}
+
 // Finding is one piece of evidence behind a result: where a problem is and
 // what it is. Message never holds a secret value.
 type Finding struct {
@@ -203,4 +221,16 @@ type Report struct {
 	Version int            `json:"version"`
 	Targets []TargetReport `json:"targets"`
 	Summary Summary        `json:"summary"`
+	// Checklist describes the items the results refer to, by ID, for the
+	// formats that describe rules (SARIF, JUnit); it is not part of the JSON.
+	Checklist map[string]Item `json:"-"`
+}
+
+// Item returns the checklist item with the given ID; for an ID the
+// checklist lacks, an item built from the result.
+func (r Report) Item(res Result) Item {
+	if it, ok := r.Checklist[res.ID]; ok {
+		return it
+	}
+	return Item{ID: res.ID, Title: res.Title, Section: res.Section, Severity: res.Severity}
 }

@@ -25,17 +25,9 @@ var builtin embed.FS
 
 // Policy is one checklist item as its Rego package describes it.
 type Policy struct {
-	ID          string
-	Title       string
-	Description string
-	Section     string
-	Severity    checks.Severity
-	// Targets are the kinds of target the item applies to.
-	Targets []checks.Kind
+	checks.Item
 	// Facts are the namespaces of input the policy reads.
 	Facts []string
-	// Remediation says how to fix a failure.
-	Remediation string
 	// Package is the Rego package path, e.g. data.audit.repo.secrets_in_git.
 	Package string
 
@@ -150,13 +142,15 @@ func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
 		return out
 	}
 	p := &Policy{
-		ID:          str("id"),
-		Title:       a.Title,
-		Description: strings.TrimSpace(a.Description),
-		Section:     str("section"),
-		Facts:       list("facts"),
-		Remediation: strings.TrimSpace(str("recommended_action")),
-		Package:     pkg,
+		Item: checks.Item{
+			ID:          str("id"),
+			Title:       a.Title,
+			Description: strings.TrimSpace(a.Description),
+			Section:     str("section"),
+			Remediation: strings.TrimSpace(str("recommended_action")),
+		},
+		Facts:   list("facts"),
+		Package: pkg,
 	}
 	for _, k := range list("targets") {
 		kind := checks.Kind(k)
@@ -182,6 +176,15 @@ func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
 
 // Policies returns the compiled checklist items, sorted by ID.
 func (e *Engine) Policies() []*Policy { return e.policies }
+
+// Checklist returns the items of the compiled policies by ID.
+func (e *Engine) Checklist() map[string]checks.Item {
+	items := make(map[string]checks.Item, len(e.policies))
+	for _, p := range e.policies {
+		items[p.ID] = p.Item
+	}
+	return items
+}
 
 // AppliesTo reports whether the policy judges targets of kind k.
 func (p *Policy) AppliesTo(k checks.Kind) bool { return slices.Contains(p.Targets, k) }

@@ -451,15 +451,17 @@ deny contains {"msg": "m"} if input.probe.bad
 `
 	e := compileModules(t, map[string]string{"probe.rego": src})
 	want := []*policies.Policy{{
-		ID:          "TEST-07",
-		Title:       "Probe title",
-		Description: "First line second line.",
-		Section:     "test",
-		Severity:    checks.SeverityMedium,
-		Targets:     []checks.Kind{checks.KindRepo, checks.KindHost},
-		Facts:       []string{"probe", "other"},
-		Remediation: "Do this.",
-		Package:     "data.audit.test.probe",
+		Item: checks.Item{
+			ID:          "TEST-07",
+			Title:       "Probe title",
+			Description: "First line second line.",
+			Section:     "test",
+			Severity:    checks.SeverityMedium,
+			Targets:     []checks.Kind{checks.KindRepo, checks.KindHost},
+			Remediation: "Do this.",
+		},
+		Facts:   []string{"probe", "other"},
+		Package: "data.audit.test.probe",
 	}}
 	if diff := cmp.Diff(want, e.Policies(), cmpopts.IgnoreUnexported(policies.Policy{})); diff != "" {
 		t.Errorf("Policies() (-want +got):\n%s", diff)

@@ -1,5 +1,6 @@
 // Package reporters writes a checks.Report in the formats users read: a
-// terminal table and JSON. Reporters only present; they never decide a status.
+// terminal table, JSON, SARIF for code scanning, JUnit XML for CI test
+// reports, and Markdown for pull requests and job summaries. Reporters only present; they never decide a status.
 package reporters
 
 import (
@@ -22,11 +23,16 @@ type Options struct {
 	Color bool
 	// Width is the terminal's width, 0 when the output is not a terminal.
 	Width int
+	// Version is audit's version, written where a format records the tool.
+	Version string
 }
 
 var formats = map[string]func(Options) Reporter{
-	"table": func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} },
-	"json":  func(Options) Reporter { return JSON{} },
+	"table":    func(o Options) Reporter { return &Table{Color: o.Color, Width: o.Width} },
+	"json":     func(Options) Reporter { return JSON{} },
+	"sarif":    func(o Options) Reporter { return SARIF{Version: o.Version} },
+	"junit":    func(Options) Reporter { return JUnit{} },
+	"markdown": func(Options) Reporter { return Markdown{} },
 }
 
 // Formats returns the names of the supported formats, sorted.

@@ -196,3 +196,22 @@ func quoteArg(s string) string {
 	}
 	return s
 }
+
+// VerifyRevision checks that rev names a commit in the repository, and
+// says what to do when a shallow clone lacks it.
+func VerifyRevision(ctx context.Context, dir, rev string) error {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		return fmt.Errorf("%q is not a revision", rev)
+	}
+	err := Command(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}").Run()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if shallow, _ := IsShallow(ctx, dir); shallow {
+		return fmt.Errorf("revision %q is not in this shallow clone: fetch it first (git fetch --deepen=N, or fetch-depth: 0 in actions/checkout)", rev)
+	}
+	return fmt.Errorf("revision %q is not a commit in this repository", rev)
+}

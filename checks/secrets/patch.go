@@ -28,11 +28,17 @@ var patchOptions = []string{
 // merge itself introduced beyond what merging its parents gives
 // (--remerge-diff, git 2.36 or later). No --diff-filter: a type change
 // (symlink to file) adds lines too.
-func historyArgs() []string {
+//
+// With since, only the commits after it: since..HEAD.
+func historyArgs(since string) []string {
 	args := append([]string{"log"}, patchOptions...)
+	revs := "HEAD"
+	if since != "" {
+		revs = since + "..HEAD"
+	}
 	return append(args, "--root", "--remerge-diff", "--pretty=medium", "--date=default",
 		"--no-decorate", "--no-abbrev-commit", "--no-show-signature", "--no-notes",
-		"--full-history", "HEAD", "--")
+		"--full-history", "--end-of-options", revs, "--")
 }
 
 // stagedArgs lists the lines the staged change adds (index against HEAD).

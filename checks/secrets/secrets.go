@@ -53,6 +53,8 @@ const (
 type Data struct {
 	// Scope is the part of the repository read: full, tree or staged.
 	Scope checks.RepoScope `json:"scope"`
+	// Since is the revision after which history was read ("" for all of it).
+	Since string `json:"since,omitempty"`
 	// Config names the rules used: "default" or ".gitleaks.toml".
 	Config string `json:"config"`
 	// FilesScanned counts the tracked files read from the working tree.
@@ -227,7 +229,7 @@ func (s *scan) run(ctx context.Context) error {
 	if s.shallow {
 		s.warn("shallow clone: only the commits present were scanned; run `git fetch --unshallow` to scan the whole history")
 	}
-	if err := s.scanPatch(ctx, SourceHistory, historyArgs()); err != nil {
+	if err := s.scanPatch(ctx, SourceHistory, historyArgs(s.repo.Since)); err != nil {
 		return fmt.Errorf("scan history: %w", err)
 	}
 	return nil
@@ -464,6 +466,7 @@ func (s *scan) data() Data {
 	slices.Sort(s.warnings)
 	return Data{
 		Scope:          s.repo.Scope,
+		Since:          s.repo.Since,
 		Config:         s.config,
 		FilesScanned:   s.files,
 		CommitsScanned: s.commits,

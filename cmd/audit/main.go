@@ -13,11 +13,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"audit/checks"
+	"audit/reporters"
 )
 
 func main() {
@@ -74,6 +77,7 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 			if len(args) == 1 {
 				o.path = args[0]
 			}
+			o.now = time.Now()
 			code := run(cmd.Context(), o, stdout, stderr)
 			if code != checks.ExitOK {
 				return &exitError{code: code}
@@ -87,8 +91,13 @@ Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
 	f := root.Flags()
 	f.BoolVar(&o.staged, "staged", false, "only the staged change (the pre-commit path)")
 	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
-	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table or json")
+	f.StringVar(&o.since, "since", "", "only the commits after `REV` (exclusive) and the working tree: CI on a branch")
+	f.StringVar(&o.format, "format", "table", "output `FORMAT`: "+strings.Join(reporters.Formats(), ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr))
+	f.StringArrayVar(&o.reports, "report", nil, "also write a report as `FORMAT=FILE`, e.g. sarif=audit.sarif (repeatable)")
+	f.StringVar(&o.failOn, "fail-on", "low", "lowest `SEVERITY` whose failure makes the exit code 1: critical, high, medium, low")
+	f.StringVar(&o.config, "config", "", "configuration `FILE` with waivers and attestations (default: .audit.yaml at the repository root)")
+	f.StringVar(&o.baseline, "baseline", "", "a previous JSON `REPORT`: its findings no longer fail, only new ones do")
+	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr), newHookCommand(stdout, stderr))
 	return root
 }

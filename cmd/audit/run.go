@@ -5,13 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/term"
 
 	"audit/checks"
 	_ "audit/checks/all" // registers every collector
+	"audit/checks/baseline"
+	"audit/checks/config"
 	"audit/checks/gitrepo"
 	"audit/policies"
 	"audit/reporters"
@@ -22,8 +28,15 @@ type options struct {
 	path      string
 	staged    bool
 	noHistory bool
+	since     string
 	format    string
 	output    string
+	reports   []string
+	failOn    string
+	config    string
+	baseline  string
+	// now is the time waivers and attestations are judged at.
+	now time.Time
 }
 
 func (o options) scope() checks.RepoScope {
@@ -36,7 +49,46 @@ func (o options) scope() checks.RepoScope {
 	return checks.ScopeFull
 }
 
-// run audits the repository the options name, writes the report and
+// output is one report to write: a format and a file ("" for stdout).
+type output struct {
+	format, path string
+	reporter     reporters.Reporter
+}
+
+// outputs returns the reports a run writes: the main one (--format,
+// --output) and each --report FORMAT=FILE.
+func (o options) outputs(stdout io.Writer) ([]output, error) {
+	outs := []output{{format: o.format, path: o.output}}
+	for _, spec := range o.reports {
+		format, file, ok := strings.Cut(spec, "=")
+		if !ok || format == "" || file == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, e.g. sarif=audit.sarif", spec)
+		}
+		outs = append(outs, output{format: format, path: file})
+	}
+	seen := map[string]bool{}
+	for i := range outs {
+		out := &outs[i]
+		key := out.path
+		if key == "" || key == "-" {
+			key = "standard output"
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("two reports would be written to %s", key)
+		}
+		seen[key] = true
+		opts := terminalOptions(out.path, stdout)
+		opts.Version = auditVersion()
+		r, err := reporters.New(out.format, opts)
+		if err != nil {
+			return nil, err
+		}
+		out.reporter = r
+	}
+	return outs, nil
+}
+
+// run audits the repository the options name, writes the reports and
 // returns the exit code.
 func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
@@ -46,39 +98,91 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "audit: %v.\n", err)
 		return checks.ExitError
 	}
-	reporter, err := reporters.New(o.format, terminalOptions(o.output, stdout))
+	outs, err := o.outputs(stdout)
 	if err != nil {
 		return fail(err)
+	}
+	failOn, err := checks.ParseSeverity(o.failOn)
+	if err != nil {
+		return fail(fmt.Errorf("--fail-on: %w", err))
+	}
+	if o.since != "" && o.scope() != checks.ScopeFull {
+		return fail(errors.New("--since reads history: it cannot be used with --staged or --no-history"))
 	}
 	repo, err := gitrepo.Open(ctx, o.path, o.scope())
 	if err != nil {
 		return fail(err)
 	}
+	if o.since != "" {
+		if err := gitrepo.VerifyRevision(ctx, repo.Root, o.since); err != nil {
+			return fail(fmt.Errorf("--since: %w", err))
+		}
+		repo.Since = o.since
+	}
 	engine, err := policies.Compile(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	report := auditTargets(ctx, engine, []checks.Target{repo})
+	cfg, err := loadConfig(o.config, repo.Root, engine)
+	if err != nil {
+		return fail(err)
+	}
+	var base baseline.Baseline
+	if o.baseline != "" {
+		if base, err = baseline.Load(o.baseline); err != nil {
+			return fail(err)
+		}
+	}
+
+	targets := auditTargets(ctx, engine, []checks.Target{repo})
 	if ctx.Err() != nil {
 		return fail(errors.New("interrupted"))
 	}
-	if err := writeReport(o.output, stdout, func(w io.Writer) error { return reporter.Write(w, report) }); err != nil {
-		return fail(err)
+	base.Filter(targets)
+	var notes []string
+	if cfg != nil {
+		notes = cfg.Apply(targets, o.now)
+	}
+	report := checks.NewReport(targets)
+	report.Checklist = engine.Checklist()
+
+	for _, out := range outs {
+		if err := writeReport(out.path, stdout, func(w io.Writer) error { return out.reporter.Write(w, report) }); err != nil {
+			return fail(err)
+		}
 	}
 	printDiagnostics(stderr, report)
-	return report.ExitCode(checks.SeverityLow)
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "audit: warning: %s\n", reporters.Printable(n))
+	}
+	return report.ExitCode(failOn)
+}
+
+// loadConfig reads --config, or .audit.yaml at the repository's root when
+// there is one. Every exception must name a checklist item the engine knows.
+func loadConfig(flag, root string, engine *policies.Engine) (*config.Config, error) {
+	items := engine.Checklist()
+	known := func(id string) bool { _, ok := items[id]; return ok }
+	if flag != "" {
+		return config.Load(flag, known)
+	}
+	file := filepath.Join(root, config.DefaultFile)
+	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return config.Load(file, known)
 }
 
 // auditTargets collects the facts of every target with every check that
 // applies, in parallel, and judges them.
-func auditTargets(ctx context.Context, engine *policies.Engine, targets []checks.Target) checks.Report {
+func auditTargets(ctx context.Context, engine *policies.Engine, targets []checks.Target) []checks.TargetReport {
 	reports := make([]checks.TargetReport, len(targets))
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Go(func() { reports[i] = auditTarget(ctx, engine, t) })
 	}
 	wg.Wait()
-	return checks.NewReport(reports)
+	return reports
 }
 
 func auditTarget(ctx context.Context, engine *policies.Engine, t checks.Target) checks.TargetReport {

@@ -23,24 +23,32 @@ func newVersionCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
-func versionString() string {
-	v, deps := version, map[string]string{}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if v == "" {
-			v = info.Main.Version
-			for _, s := range info.Settings {
-				if s.Key == "vcs.revision" && len(s.Value) >= 12 && (v == "" || v == "(devel)") {
-					v = "devel-" + s.Value[:12]
-				}
+// auditVersion is the version of this build: the -ldflags value, the
+// module version, or the VCS revision it was built from.
+func auditVersion() string {
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "" {
+		v = info.Main.Version
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 && (v == "" || v == "(devel)") {
+				v = "devel-" + s.Value[:12]
 			}
-		}
-		for _, d := range info.Deps {
-			deps[d.Path] = d.Version
 		}
 	}
 	if v == "" || v == "(devel)" {
 		v = "devel"
 	}
+	return v
+}
+
+func versionString() string {
+	deps := map[string]string{}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range info.Deps {
+			deps[d.Path] = d.Version
+		}
+	}
+	v := auditVersion()
 	return fmt.Sprintf("audit %s (gitleaks %s, opa %s, %s)", v,
 		or(deps["github.com/zricethezav/gitleaks/v8"]), or(deps["github.com/open-policy-agent/opa"]), runtime.Version())
 }
