@@ -14,7 +14,7 @@ import (
 // findings left. Expired exceptions change nothing and are reported in the
 // target's warnings. It returns notes about exceptions that matched nothing.
 func (c *Config) Apply(targets []checks.TargetReport, now time.Time) (notes []string) {
-	used := map[string]bool{}
+	used := map[*Exception]bool{}
 	for ti := range targets {
 		t := &targets[ti]
 		for ri := range t.Results {
@@ -28,8 +28,9 @@ func (c *Config) Apply(targets []checks.TargetReport, now time.Time) (notes []st
 		}
 	}
 	for _, list := range [][]Exception{c.Waivers, c.Attestations} {
-		for _, e := range list {
-			if !used[e.Where] && !e.Expired(now) {
+		for i := range list {
+			e := &list[i]
+			if !used[e] && !e.Expired(now) {
 				notes = append(notes, fmt.Sprintf("%s: the exception for %s matched nothing; remove it if it is no longer needed", e.Where, e.ID))
 			}
 		}
@@ -37,27 +38,41 @@ func (c *Config) Apply(targets []checks.TargetReport, now time.Time) (notes []st
 	return notes
 }
 
-func (c *Config) waive(t *checks.TargetReport, r *checks.Result, now time.Time, used map[string]bool) {
-	var expired []Exception
-	waivedFP := map[string]Exception{}
-	for _, w := range c.Waivers {
+// waive applies the waivers to a failure. A waiver counts as used when it
+// is unexpired and covers the failure: all of it, or one of its findings.
+func (c *Config) waive(t *checks.TargetReport, r *checks.Result, now time.Time, used map[*Exception]bool) {
+	has := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Fingerprint != "" {
+			has[f.Fingerprint] = true
+		}
+	}
+	var expired []*Exception
+	whole := false
+	waivedFP := map[string]bool{}
+	for i := range c.Waivers {
+		w := &c.Waivers[i]
 		if !w.Matches(r.ID, t.Name) {
 			continue
 		}
-		used[w.Where] = true
 		switch {
 		case w.Expired(now):
 			expired = append(expired, w)
 		case w.Fingerprint == "":
-			r.Status = checks.StatusWaived
-			return
-		default:
-			waivedFP[w.Fingerprint] = w
+			used[w] = true
+			whole = true
+		case has[w.Fingerprint]:
+			used[w] = true
+			waivedFP[w.Fingerprint] = true
 		}
+	}
+	if whole {
+		r.Status = checks.StatusWaived
+		return
 	}
 	var left []checks.Finding
 	for _, f := range r.Findings {
-		if _, ok := waivedFP[f.Fingerprint]; !ok || f.Fingerprint == "" {
+		if f.Fingerprint == "" || !waivedFP[f.Fingerprint] {
 			left = append(left, f)
 		}
 	}
@@ -74,18 +89,31 @@ func (c *Config) waive(t *checks.TargetReport, r *checks.Result, now time.Time, 
 	}
 }
 
-func (c *Config) attest(t *checks.TargetReport, r *checks.Result, now time.Time, used map[string]bool) {
-	for _, a := range c.Attestations {
+// attest applies the attestations to a manual item: the first unexpired one
+// makes it pass. Expired ones are reported when none holds.
+func (c *Config) attest(t *checks.TargetReport, r *checks.Result, now time.Time, used map[*Exception]bool) {
+	var valid *Exception
+	var expired []*Exception
+	for i := range c.Attestations {
+		a := &c.Attestations[i]
 		if !a.Matches(r.ID, t.Name) {
 			continue
 		}
-		used[a.Where] = true
 		if a.Expired(now) {
-			t.Warnings = append(t.Warnings, fmt.Sprintf("%s: the attestation at %s by %s expired on %s", r.ID, a.Where, a.By, a.Day))
+			expired = append(expired, a)
 			continue
 		}
-		r.Status = checks.StatusPass
-		r.Findings = []checks.Finding{{Message: fmt.Sprintf("attested by %s until %s: %s", a.By, a.Day, a.Reason)}}
+		used[a] = true
+		if valid == nil {
+			valid = a
+		}
+	}
+	if valid == nil {
+		for _, a := range expired {
+			t.Warnings = append(t.Warnings, fmt.Sprintf("%s: the attestation at %s by %s expired on %s", r.ID, a.Where, a.By, a.Day))
+		}
 		return
 	}
+	r.Status = checks.StatusPass
+	r.Findings = []checks.Finding{{Message: fmt.Sprintf("attested by %s until %s: %s", valid.By, valid.Day, valid.Reason)}}
 }

@@ -11,8 +11,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -90,20 +92,30 @@ func Load(file string, knownID func(string) bool) (*Config, error) {
 // Parse parses the content of a configuration file named file.
 func Parse(file string, content []byte, knownID func(string) bool) (*Config, error) {
 	cfg := &Config{Path: file}
+	if line, problem := badChar(content); line > 0 {
+		return nil, fmt.Errorf("%s:%d: %s", file, line, problem)
+	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
 		if err.Error() == "EOF" {
 			return cfg, nil // an empty file
 		}
-		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, syntaxError(file, err)
 	}
 	p := parser{file: file, knownID: knownID}
 	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return cfg, nil // an empty document ("---" and comments)
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errorf(root, "the file must be a mapping with waivers: and attestations:")
 	}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, value := root.Content[i], root.Content[i+1]
+		if err := p.once(seen, key); err != nil {
+			return nil, err
+		}
 		switch key.Value {
 		case "waivers":
 			list, err := p.exceptions(value, "waiver", waiverFields)
@@ -129,6 +141,45 @@ var (
 	attestationFields = map[string]bool{"id": true, "target": true, "by": true, "reason": true, "expires": true}
 )
 
+// syntaxError turns an error of the YAML parser, "yaml: line N: problem",
+// into "FILE:N: problem".
+func syntaxError(file string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, problem, ok := strings.Cut(rest, ": "); ok {
+			if line, err := strconv.Atoi(n); err == nil {
+				return fmt.Errorf("%s:%d: %s", file, line, problem)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %s", file, msg)
+}
+
+// badChar finds the first line of UTF-8 content that the YAML parser would
+// reject without saying where: bad UTF-8 or a control character. Content
+// with a UTF-16 byte order mark is left to the parser.
+func badChar(content []byte) (line int, problem string) {
+	if bytes.HasPrefix(content, []byte{0xFF, 0xFE}) || bytes.HasPrefix(content, []byte{0xFE, 0xFF}) {
+		return 0, ""
+	}
+	line = 1
+	for len(content) > 0 {
+		r, size := utf8.DecodeRune(content)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return line, "the file is not valid UTF-8"
+		case r == '\n':
+			line++
+		case r == '\t', r == '\r', r == 0x85, r >= 0x20 && r <= 0x7E,
+			r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000:
+		default:
+			return line, fmt.Sprintf("control character %U is not allowed", r)
+		}
+		content = content[size:]
+	}
+	return 0, ""
+}
+
 type parser struct {
 	file    string
 	knownID func(string) bool
@@ -136,6 +187,16 @@ type parser struct {
 
 func (p parser) errorf(n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%s:%d: %s", p.file, n.Line, fmt.Sprintf(format, args...))
+}
+
+// once reports a key given twice in one mapping: YAML would keep the last
+// value and silently drop the first.
+func (p parser) once(seen map[string]*yaml.Node, key *yaml.Node) error {
+	if first, ok := seen[key.Value]; ok {
+		return p.errorf(key, "%q given twice (first at line %d)", key.Value, first.Line)
+	}
+	seen[key.Value] = key
+	return nil
 }
 
 func (p parser) exceptions(list *yaml.Node, kind string, fields map[string]bool) ([]Exception, error) {
@@ -162,8 +223,12 @@ func (p parser) exception(item *yaml.Node, kind string, fields map[string]bool) 
 		return e, p.errorf(item, "a %s must be a mapping with id, reason and expires", kind)
 	}
 	values := map[string]*yaml.Node{}
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, value := item.Content[i], item.Content[i+1]
+		if err := p.once(seen, key); err != nil {
+			return e, err
+		}
 		if !fields[key.Value] {
 			return e, p.errorf(key, "unknown %s field %q", kind, key.Value)
 		}

@@ -95,7 +95,12 @@ func installHook(cmd *cobra.Command, dir string, force bool) (string, error) {
 %s (written by audit hook install)
 # Refuses the commit when the staged change adds a secret, or when the check
 # cannot run. Skip it once with: git commit --no-verify
-exec %s --staged
+%s --staged
+status=$?
+if [ "$status" -ne 0 ]; then
+	echo "audit: commit refused (exit $status): fix the findings above, or skip this check once with git commit --no-verify." >&2
+fi
+exit "$status"
 `, hookMarker, shellQuote(binary))
 	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, script); return err }); err != nil {
 		return "", err
