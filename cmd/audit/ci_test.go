@@ -27,8 +27,10 @@ func TestSARIFAndJUnitFromTheCLI(t *testing.T) {
 		Version string
 		Runs    []struct {
 			AutomationDetails struct{ ID string }
-			Tool              struct{ Driver struct{ Rules []struct{ ID string } } }
-			Results           []struct {
+			Tool              struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+			Results []struct {
 				RuleID    string
 				RuleIndex int
 				Locations []struct {
