@@ -100,7 +100,7 @@ func Parse(file string, content []byte, knownID func(string) bool) (*Config, err
 		if err.Error() == "EOF" {
 			return cfg, nil // an empty file
 		}
-		return nil, syntaxError(file, err)
+		return nil, syntaxError(file, content, err)
 	}
 	p := parser{file: file, knownID: knownID}
 	root := doc.Content[0]
@@ -142,17 +142,30 @@ var (
 )
 
 // syntaxError turns an error of the YAML parser, "yaml: line N: problem",
-// into "FILE:N: problem".
-func syntaxError(file string, err error) error {
+// into "FILE:N: problem". For a tab in the indentation the parser names the
+// line of the value before it: the tab's line is looked up in content.
+func syntaxError(file string, content []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if n, problem, ok := strings.Cut(rest, ": "); ok {
-			if line, err := strconv.Atoi(n); err == nil {
-				return fmt.Errorf("%s:%d: %s", file, line, problem)
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return fmt.Errorf("%s: %s", file, msg)
+	}
+	n, problem, ok := strings.Cut(rest, ": ")
+	line, err := strconv.Atoi(n)
+	if !ok || err != nil {
+		return fmt.Errorf("%s: %s", file, msg)
+	}
+	if strings.Contains(problem, "tab character") {
+		lines := strings.Split(string(content), "\n")
+		for i := line - 1; i >= 0 && i < len(lines); i++ {
+			indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " \t"))]
+			if strings.Contains(indent, "\t") {
+				line = i + 1
+				break
 			}
 		}
 	}
-	return fmt.Errorf("%s: %s", file, msg)
+	return fmt.Errorf("%s:%d: %s", file, line, problem)
 }
 
 // badChar finds the first line of UTF-8 content that the YAML parser would

@@ -61,10 +61,12 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		Long: `audit checks a git repository against the production security checklist:
 secrets in the tracked files, the staged change and the whole history (SEC-01).
 
-Exit codes: 0 nothing failed, 1 a checklist item failed, 2 an error
-(bad usage, a path that is not a git working tree, a check that could not run).`,
-		Example: `  audit                         audit the repository in the current directory
-  audit --staged                only the staged change (pre-commit)
+Exit codes: 0 nothing failed, 1 a checklist item at or above --fail-on failed,
+2 an error (bad usage or config, a path that is not a git working tree, a check
+that could not run).`,
+		Example: `  audit                                   audit the repository in the current directory
+  audit --staged                          only the staged change (pre-commit)
+  audit . --since origin/main --report sarif=audit.sarif
   audit ../service --format json -o audit.json`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
