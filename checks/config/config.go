@@ -233,7 +233,10 @@ func (p parser) exceptions(list *yaml.Node, kind string, fields map[string]bool)
 func (p parser) exception(item *yaml.Node, kind string, fields map[string]bool) (Exception, error) {
 	e := Exception{Where: fmt.Sprintf("%s:%d", p.file, item.Line)}
 	if item.Kind != yaml.MappingNode {
-		return e, p.errorf(item, "a %s must be a mapping with id, reason and expires", kind)
+		if kind == "attestation" {
+			return e, p.errorf(item, "an attestation must be a mapping with id, by, reason and expires")
+		}
+		return e, p.errorf(item, "a waiver must be a mapping with id, reason and expires")
 	}
 	values := map[string]*yaml.Node{}
 	seen := map[string]*yaml.Node{}
