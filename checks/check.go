@@ -52,6 +52,10 @@ type Repo struct {
 	// Since, with ScopeFull, limits the history to the commits after this
 	// revision (exclusive), as in "git log SINCE..HEAD".
 	Since string
+	// IndexFile is the index a commit in progress is made from, when git
+	// runs audit from a hook with GIT_INDEX_FILE pointing at it (git commit
+	// -a, git commit PATH); "" for the repository's own index.
+	IndexFile string
 }
 
 // Name returns the name the user gave for the repository.

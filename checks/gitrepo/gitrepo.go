@@ -60,7 +60,51 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 		// A bare repository or a .git directory has no working tree.
 		return nil, fmt.Errorf("%q is %w", path, ErrNotRepo)
 	}
-	return &checks.Repo{Root: filepath.Clean(root), Display: path, Scope: scope}, nil
+	repo := &checks.Repo{Root: filepath.Clean(root), Display: path, Scope: scope}
+	if repo.IndexFile, err = hookIndex(ctx, repo.Root); err != nil {
+		return nil, err
+	}
+	return repo, nil
+}
+
+// hookIndex returns the index named by GIT_INDEX_FILE when it belongs to
+// the repository at root. git sets it for hooks: during "git commit -a" or
+// "git commit PATH" the pre-commit hook must read the temporary index that
+// will be committed, not .git/index. A GIT_INDEX_FILE of another
+// repository (inherited from elsewhere) is ignored.
+func hookIndex(ctx context.Context, root string) (string, error) {
+	index := os.Getenv("GIT_INDEX_FILE")
+	if index == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(index)
+	if err != nil {
+		return "", nil
+	}
+	out, err := Output(ctx, root, "rev-parse", "--absolute-git-dir")
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(strings.TrimSpace(out), abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", nil
+	}
+	return abs, nil
+}
+
+// RepoCommand is Command for a repository target: it reads the index of a
+// commit in progress when there is one (see checks.Repo.IndexFile).
+func RepoCommand(ctx context.Context, repo *checks.Repo, args ...string) *exec.Cmd {
+	cmd := Command(ctx, repo.Root, args...)
+	if repo.IndexFile != "" {
+		cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+repo.IndexFile)
+	}
+	return cmd
+}
+
+// RepoOutput is Output for a repository target (see RepoCommand).
+func RepoOutput(ctx context.Context, repo *checks.Repo, args ...string) (string, error) {
+	return output(RepoCommand(ctx, repo, args...), args)
 }
 
 // Command returns a git command run in dir that reads the repository as it
@@ -123,7 +167,10 @@ func cleanEnv(env []string) []string {
 // Output runs git in dir and returns its standard output. A failure is
 // returned with git's own message.
 func Output(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := Command(ctx, dir, args...)
+	return output(Command(ctx, dir, args...), args)
+}
+
+func output(cmd *exec.Cmd, args []string) (string, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &LimitedBuffer{Buf: &stderr, Max: 4096}
 	out, err := cmd.Output()

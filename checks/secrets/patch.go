@@ -10,6 +10,7 @@ import (
 	"github.com/gitleaks/go-gitdiff/gitdiff"
 	"github.com/zricethezav/gitleaks/v8/sources"
 
+	"audit/checks"
 	"audit/checks/gitrepo"
 )
 
@@ -54,7 +55,7 @@ func stagedArgs() []string {
 // Remote. Here git's exit status and stderr decide, and a patch stream the
 // parser stops reading early is an error.
 type patchSource struct {
-	dir  string
+	repo *checks.Repo
 	args []string
 	// commits counts the commits seen (history only).
 	commits int
@@ -65,7 +66,7 @@ type patchSource struct {
 func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := gitrepo.Command(ctx, s.dir, s.args...)
+	cmd := gitrepo.RepoCommand(ctx, s.repo, s.args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &gitrepo.LimitedBuffer{Buf: &stderr, Max: 4096}
 	stdout, err := cmd.StdoutPipe()

@@ -248,7 +248,7 @@ func (s *scan) scanPatch(ctx context.Context, source string, args []string) erro
 			return nil
 		})
 	}
-	src := &patchSource{dir: s.repo.Root, args: args}
+	src := &patchSource{repo: s.repo, args: args}
 	err := src.Fragments(gctx, func(frag sources.Fragment, err error) error {
 		if err != nil {
 			return err
@@ -275,7 +275,7 @@ func (s *scan) scanPatch(ctx context.Context, source string, args []string) erro
 
 // scanTree reads every tracked regular file of the working tree.
 func (s *scan) scanTree(ctx context.Context) error {
-	paths, submodules, err := trackedFiles(ctx, s.repo.Root)
+	paths, submodules, err := trackedFiles(ctx, s.repo)
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func (s *scan) readTracked(ctx context.Context, path string) ([]byte, error) {
 		if s.repo.Scope != checks.ScopeTree {
 			return nil, nil // the staged change and the history cover it
 		}
-		out, err := gitrepo.Output(ctx, s.repo.Root, "cat-file", "blob", ":"+path)
+		out, err := gitrepo.RepoOutput(ctx, s.repo, "cat-file", "blob", ":"+path)
 		if err != nil {
 			return nil, fmt.Errorf("read %s from the index: %w", path, err)
 		}
@@ -399,8 +399,8 @@ func decodeUTF16(b []byte) []byte {
 
 // trackedFiles lists the paths of the regular files in the index, and the
 // submodules.
-func trackedFiles(ctx context.Context, dir string) (paths, submodules []string, err error) {
-	out, err := gitrepo.Output(ctx, dir, "ls-files", "-z", "--stage")
+func trackedFiles(ctx context.Context, repo *checks.Repo) (paths, submodules []string, err error) {
+	out, err := gitrepo.RepoOutput(ctx, repo, "ls-files", "-z", "--stage")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -264,6 +264,19 @@ func TestPreCommitHook(t *testing.T) {
 	if out, err := commit(); err != nil {
 		t.Errorf("a clean commit was refused: %v\n%s", err, out)
 	}
+	// git commit -a and git commit PATH commit from a temporary index that
+	// git names in GIT_INDEX_FILE: the hook must read that one.
+	for _, args := range [][]string{{"-a"}, {"--", "ok.py"}, {"--only", "ok.py"}, {"--include", "ok.py"}} {
+		r.Write("ok.py", "print('hello')\nkey = \""+gittest.StripeKey()+"\"\n")
+		cmd := exec.Command("git", append([]string{"commit", "--quiet", "-m", "x"}, args...)...)
+		cmd.Dir = r.Dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err == nil {
+			t.Errorf("git commit %v with a secret in a tracked file went through:\n%s", args, out)
+		}
+		r.Git("checkout", "--", "ok.py")
+		r.Git("reset", "--quiet")
+	}
 
 	// A foreign hook is kept unless --force; core.hooksPath is respected.
 	other := gittest.New(t)
