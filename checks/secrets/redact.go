@@ -3,6 +3,7 @@ package secrets
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,14 +16,22 @@ const Redacted = "REDACTED"
 // maxExcerpt bounds an excerpt, in runes.
 const maxExcerpt = 80
 
-// redact returns the match with every occurrence of the secret replaced,
-// made printable and cut to maxExcerpt runes. With no secret group the
-// whole match is the secret.
+// keyBefore matches the name a secret is assigned to, right before it:
+// `api_key = "`, `password: `, `-u deploy:`.
+var keyBefore = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_.\-]{0,40}["']?\s*(?::=|=>|[:=])\s*["']?$`)
+
+// redact returns an excerpt that shows what a secret is without any of
+// it: the name it is assigned to, if the match has one just before the
+// secret, then REDACTED. Nothing else of the match is kept, since a match
+// can hold other secrets (a curl command with a key and a password, a
+// Kubernetes Secret with several values). With no secret group the whole
+// match is the secret.
 func redact(match, secret string) string {
-	if secret == "" || !strings.Contains(match, secret) {
+	i := strings.Index(match, secret)
+	if secret == "" || i < 0 {
 		return Redacted
 	}
-	out := strings.ReplaceAll(match, secret, Redacted)
+	out := keyBefore.FindString(match[:i]) + Redacted
 	out = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || !unicode.IsPrint(r) {
 			return '?'

@@ -1,20 +1,25 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"audit/checks"
+	"audit/checks/gitrepo/gittest"
 )
 
 func TestRedact(t *testing.T) {
 	for _, tc := range []struct{ name, match, secret, want string }{
-		{"secret group", `api_key = "s3cr3tvalue"`, "s3cr3tvalue", `api_key = "REDACTED"`},
+		{"secret group", `api_key = "s3cr3tvalue"`, "s3cr3tvalue", `api_key = "REDACTED`},
+		{"yaml", "password: s3cr3tvalue", "s3cr3tvalue", "password: REDACTED"},
 		{"whole match is the secret", "tok_abcdef", "tok_abcdef", "REDACTED"},
 		{"no secret", "tok_abcdef", "", "REDACTED"},
 		{"secret not in the match (decoded)", "dG9rX2FiY2RlZg==", "tok_abcdef", "REDACTED"},
-		{"every occurrence", "s=x1y2z3;t=x1y2z3", "x1y2z3", "s=REDACTED;t=REDACTED"},
-		{"control characters", "k=\x1b[31mzzzzzz\x07", "zzzzzz", "k=?[31mREDACTED?"},
-		{"invalid UTF-8", "k=\xffzzzzzz", "zzzzzz", "k=?REDACTED"},
+		{"other secrets in the match stay out", `curl -H "X-Api-Key: sk_live_otherkey123" -u deploy:pw123456`, "pw123456", "deploy:REDACTED"},
+		{"a second value of a Kubernetes Secret", "kind: Secret\ndata:\n  one: b3RoZXJzZWNyZXQ=\n  two: c2VjcmV0", "c2VjcmV0", "two: REDACTED"},
+		{"text before without a name", "Bearer abcdefghijkl", "abcdefghijkl", "REDACTED"},
+		{"control characters in the name", "k\x1b=zzzzzz", "zzzzzz", "REDACTED"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := redact(tc.match, tc.secret); got != tc.want {
@@ -23,8 +28,8 @@ func TestRedact(t *testing.T) {
 		})
 	}
 	long := redact(strings.Repeat("a", 500)+"=secretvalue", "secretvalue")
-	if utf8.RuneCountInString(long) != maxExcerpt || strings.Contains(long, "secretvalue") {
-		t.Errorf("long excerpt = %q (%d runes)", long, utf8.RuneCountInString(long))
+	if long != strings.Repeat("a", 41)+"=REDACTED" {
+		t.Errorf("long excerpt = %q", long)
 	}
 }
 
@@ -47,4 +52,23 @@ func TestFingerprint(t *testing.T) {
 			t.Errorf("fingerprint %q is not 32 lowercase hex digits", fp)
 		}
 	}
+}
+
+// TestExcerptsHoldNoOtherSecret: a match that spans several secrets (a
+// curl command, a Kubernetes Secret) shows none of them in any excerpt.
+func TestExcerptsHoldNoOtherSecret(t *testing.T) {
+	r := gittest.New(t)
+	stripe, pat := gittest.StripeKey(), gittest.GitHubPAT()
+	pw := "Zq8" + gittest.StripeKey()[8:20]
+	b64 := base64.StdEncoding.EncodeToString([]byte(gittest.AWSKeyID() + "abcdefgh"))
+	b64b := base64.StdEncoding.EncodeToString([]byte(gittest.StripeKey()))
+	r.Stage(map[string]string{
+		"deploy.sh": "curl -s -H \"X-Api-Key: " + stripe + "\" -H \"Authorization: Bearer " + pat + "\" -u deploy:" + pw + " https://api.example.invalid/v1\n",
+		"secret.yaml": "apiVersion: v1\ndata:\n  first: " + b64 + "\n  second: " + b64b + "\nkind: Secret\nmetadata:\n  name: app\n",
+	})
+	data, facts := collect(t, r.Dir, checks.ScopeStaged)
+	if len(data.Findings) < 2 {
+		t.Fatalf("findings = %+v, want the curl and Kubernetes ones", data.Findings)
+	}
+	assertNoSecret(t, facts, stripe, pat, pw, b64, b64b, stripe[8:20], pat[4:16])
 }
