@@ -122,6 +122,9 @@ var renderers = []struct {
 }{
 	{"table", &Table{}},
 	{"json", JSON{}},
+	{"sarif", SARIF{Version: "1.0.0-test"}},
+	{"junit", JUnit{}},
+	{"markdown", Markdown{}},
 }
 
 func render(t *testing.T, r Reporter, rep checks.Report) []byte {
@@ -336,6 +339,9 @@ func TestDeterministic(t *testing.T) {
 		{"table", &Table{}},
 		{"table colour", &Table{Color: true}},
 		{"json", JSON{}},
+		{"sarif", SARIF{}},
+		{"junit", JUnit{}},
+		{"markdown", Markdown{}},
 	}
 	for _, g := range goldenReports {
 		for _, r := range reporters {
@@ -630,7 +636,7 @@ func TestFormats(t *testing.T) {
 	if len(slices.Compact(slices.Clone(got))) != len(got) {
 		t.Errorf("Formats() = %v has duplicates", got)
 	}
-	for _, want := range []string{"json", "table"} {
+	for _, want := range []string{"json", "junit", "markdown", "sarif", "table"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("Formats() = %v, missing %q", got, want)
 		}

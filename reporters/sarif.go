@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -240,9 +241,13 @@ func sarifRuleFor(it checks.Item) sarifRule {
 		help += "\n\nHow to fix: " + it.Remediation
 		md += "\n\n**How to fix:** " + it.Remediation
 	}
-	tags := []string{"security", it.Section}
-	if it.Severity != "" {
-		tags = append(tags, string(it.Severity))
+	// The schema wants unique tags: a section named like a severity, or
+	// "security", must not repeat one.
+	tags := []string{"security"}
+	for _, tag := range []string{it.Section, string(it.Severity)} {
+		if tag != "" && !slices.Contains(tags, tag) {
+			tags = append(tags, tag)
+		}
 	}
 	return sarifRule{
 		ID:                   it.ID,
@@ -290,9 +295,12 @@ func sarifResultFor(t checks.TargetReport, res checks.Result, ruleIndex int, f c
 			Region:           sarifRegion{StartLine: line},
 		}}},
 		// GitHub reads only primaryLocationLineHash; ours does not depend
-		// on the line, so moving a line keeps the alert.
+		// on the line, so moving a line keeps the alert. It is a hash of
+		// the fingerprint, not a prefix of it: fingerprints that share a
+		// prefix (gitleaks' commit:file:rule:line ones of one commit, a
+		// policy's path:key ones) would otherwise merge distinct alerts.
 		PartialFingerprints: map[string]string{
-			"primaryLocationLineHash": fp[:min(16, len(fp))] + ":1",
+			"primaryLocationLineHash": sarifLineHash(fp),
 			"auditFingerprint/v1":     fp,
 		},
 	}
@@ -303,6 +311,13 @@ func sarifResultFor(t checks.TargetReport, res checks.Result, ruleIndex int, f c
 		out.Suppressions = []sarifSuppression{{Kind: "external", Justification: "waived in the audit configuration"}}
 	}
 	return out
+}
+
+// sarifLineHash is a primaryLocationLineHash in the format of GitHub's upload
+// action, 16 hex digits and a number, derived from a finding's fingerprint.
+func sarifLineHash(fp string) string {
+	h := sha256.Sum256([]byte("audit/primaryLocationLineHash\x00" + fp))
+	return hex.EncodeToString(h[:8]) + ":1"
 }
 
 // sarifLocationOf gives every result a relative file URI and a line ≥ 1,

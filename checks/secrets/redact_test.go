@@ -63,7 +63,7 @@ func TestExcerptsHoldNoOtherSecret(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString([]byte(gittest.AWSKeyID() + "abcdefgh"))
 	b64b := base64.StdEncoding.EncodeToString([]byte(gittest.StripeKey()))
 	r.Stage(map[string]string{
-		"deploy.sh": "curl -s -H \"X-Api-Key: " + stripe + "\" -H \"Authorization: Bearer " + pat + "\" -u deploy:" + pw + " https://api.example.invalid/v1\n",
+		"deploy.sh":   "curl -s -H \"X-Api-Key: " + stripe + "\" -H \"Authorization: Bearer " + pat + "\" -u deploy:" + pw + " https://api.example.invalid/v1\n",
 		"secret.yaml": "apiVersion: v1\ndata:\n  first: " + b64 + "\n  second: " + b64b + "\nkind: Secret\nmetadata:\n  name: app\n",
 	})
 	data, facts := collect(t, r.Dir, checks.ScopeStaged)
