@@ -32,14 +32,31 @@ var patchOptions = []string{
 //
 // With since, only the commits after it: since..HEAD.
 func historyArgs(since string) []string {
+	return logArgs(since, "--remerge-diff")
+}
+
+// octopusArgs lists the merges of three or more parents against their first
+// parent: git cannot remerge them ("Skipping remerge-diff for octopus
+// merges"), so what they introduce is read this way, and what their other
+// parents brought is told apart by the caller.
+func octopusArgs(since string) []string {
+	return logArgs(since, "--diff-merges=first-parent", "--min-parents=3")
+}
+
+func logArgs(since string, merges ...string) []string {
 	args := append([]string{"log"}, patchOptions...)
-	revs := "HEAD"
-	if since != "" {
-		revs = since + "..HEAD"
-	}
-	return append(args, "--root", "--remerge-diff", "--pretty=medium", "--date=default",
+	args = append(args, merges...)
+	return append(args, "--root", "--pretty=medium", "--date=default",
 		"--no-decorate", "--no-abbrev-commit", "--no-show-signature", "--no-notes",
-		"--full-history", "--end-of-options", revs, "--")
+		"--full-history", "--end-of-options", revisions(since), "--")
+}
+
+// revisions is HEAD, or since..HEAD.
+func revisions(since string) string {
+	if since != "" {
+		return since + "..HEAD"
+	}
+	return "HEAD"
 }
 
 // stagedArgs lists the lines the staged change adds (index against HEAD).
@@ -57,8 +74,6 @@ func stagedArgs() []string {
 type patchSource struct {
 	repo *checks.Repo
 	args []string
-	// commits counts the commits seen (history only).
-	commits int
 }
 
 // Fragments implements sources.Source. yield may be called from one
@@ -78,7 +93,6 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 	}
 	files, err := gitdiff.Parse(stdout)
 	yieldErr := err
-	seen := map[string]bool{}
 	for f := range files {
 		if yieldErr != nil {
 			continue // drain so the parser goroutine ends
@@ -86,10 +100,6 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 		commit := ""
 		if f.PatchHeader != nil {
 			commit = f.PatchHeader.SHA
-			if commit != "" && !seen[commit] {
-				seen[commit] = true
-				s.commits++
-			}
 		}
 		if f.IsDelete || f.IsBinary {
 			continue

@@ -8,6 +8,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf16"
@@ -142,6 +144,8 @@ type scan struct {
 	files    int
 	commits  int
 	shallow  bool
+	// historySecrets holds hashes of (rule, path, secret) seen in history.
+	historySecrets map[[32]byte]bool
 }
 
 func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
@@ -213,7 +217,7 @@ func (s *scan) run(ctx context.Context) error {
 			return fmt.Errorf("scan working tree: %w", err)
 		}
 	}
-	if err := s.scanPatch(ctx, SourceStaged, stagedArgs()); err != nil {
+	if err := s.scanPatch(ctx, SourceStaged, stagedArgs(), false); err != nil {
 		return fmt.Errorf("scan staged change: %w", err)
 	}
 	if s.repo.Scope != checks.ScopeFull {
@@ -229,21 +233,35 @@ func (s *scan) run(ctx context.Context) error {
 	if s.shallow {
 		s.warn("shallow clone: only the commits present were scanned; run `git fetch --unshallow` to scan the whole history")
 	}
-	if err := s.scanPatch(ctx, SourceHistory, historyArgs(s.repo.Since)); err != nil {
+	count, err := gitrepo.RepoOutput(ctx, s.repo, "rev-list", "--count", "--end-of-options", revisions(s.repo.Since), "--")
+	if err != nil {
+		return fmt.Errorf("count commits: %w", err)
+	}
+	if s.commits, err = strconv.Atoi(strings.TrimSpace(count)); err != nil {
+		return fmt.Errorf("count commits: %q is not a number", count)
+	}
+	if err := s.scanPatch(ctx, SourceHistory, historyArgs(s.repo.Since), false); err != nil {
 		return fmt.Errorf("scan history: %w", err)
+	}
+	if err := s.scanPatch(ctx, SourceHistory, octopusArgs(s.repo.Since), true); err != nil {
+		return fmt.Errorf("scan octopus merges: %w", err)
 	}
 	return nil
 }
 
 // scanPatch runs detection over the added lines of a git patch stream,
 // on as many workers as there are CPUs.
-func (s *scan) scanPatch(ctx context.Context, source string, args []string) error {
+//
+// With onlyNew, a secret the history already showed at the same path is
+// not reported again (octopus merges diffed against their first parent
+// repeat what their other parents added).
+func (s *scan) scanPatch(ctx context.Context, source string, args []string, onlyNew bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan sources.Fragment)
 	for range s.workers {
 		g.Go(func() error {
 			for frag := range work {
-				s.detect(gctx, frag, source)
+				s.detect(gctx, frag, source, onlyNew)
 			}
 			return nil
 		})
@@ -264,7 +282,6 @@ func (s *scan) scanPatch(ctx context.Context, source string, args []string) erro
 	if werr := g.Wait(); err == nil {
 		err = werr
 	}
-	s.commits += src.commits
 	var warning *gitWarning
 	if errors.As(err, &warning) {
 		s.warn("git: " + warning.msg)
@@ -328,7 +345,7 @@ func (s *scan) scanContent(ctx context.Context, path, name string, content []byt
 		if name != path {
 			frag.FilePath = path
 		}
-		s.detect(ctx, frag, SourceTree)
+		s.detect(ctx, frag, SourceTree, false)
 		return nil
 	})
 }
@@ -422,10 +439,28 @@ func trackedFiles(ctx context.Context, repo *checks.Repo) (paths, submodules []s
 }
 
 // detect runs gitleaks on one fragment and keeps what it finds, redacted.
-func (s *scan) detect(ctx context.Context, frag sources.Fragment, source string) {
+func (s *scan) detect(ctx context.Context, frag sources.Fragment, source string, onlyNew bool) {
 	for _, f := range s.detector.DetectContext(ctx, detect.Fragment(frag)) {
+		if source == SourceHistory && !s.firstSighting(f, onlyNew) {
+			continue
+		}
 		s.add(toLeak(f, source, s.ignore))
 	}
+}
+
+// firstSighting records a secret seen in history at a path, and tells
+// whether it may be reported: always, unless onlyNew and seen before. Only
+// a hash of the secret is kept.
+func (s *scan) firstSighting(f report.Finding, onlyNew bool) bool {
+	key := sha256.Sum256([]byte(f.RuleID + "\x00" + f.File + "\x00" + f.Secret))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.historySecrets == nil {
+		s.historySecrets = map[[32]byte]bool{}
+	}
+	seen := s.historySecrets[key]
+	s.historySecrets[key] = true
+	return !(onlyNew && seen)
 }
 
 func (s *scan) add(l Leak) {
