@@ -186,14 +186,15 @@ func ExitError(err error, stderr string) error {
 	if msg == "" {
 		return err
 	}
-	// git prints "fatal: ..." or "error: ..."; one line is enough.
+	// git prints "fatal: ..." or "error: ..."; one line is enough. It may
+	// quote the repository's content (an attribute, a config value).
 	lines := strings.Split(msg, "\n")
 	for _, l := range lines {
 		if strings.HasPrefix(l, "fatal: ") || strings.HasPrefix(l, "error: ") {
-			return errors.New(strings.TrimSpace(l))
+			return errors.New(checks.ScrubTokens(strings.TrimSpace(l)))
 		}
 	}
-	return errors.New(strings.TrimSpace(lines[0]))
+	return errors.New(checks.ScrubTokens(strings.TrimSpace(lines[0])))
 }
 
 // HasCommits reports whether HEAD names a commit: false on an unborn

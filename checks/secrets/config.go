@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
+
+	"audit/checks"
 )
 
 // RepoConfigFile is the gitleaks configuration a repository may carry at its root.
@@ -32,10 +35,15 @@ var defaultConfig = sync.OnceValues(func() (config.Config, error) {
 // second extending load in one process silently loses allowlists. Here an
 // `[extend] useDefault = true` is merged before gitleaks translates the
 // config, and Translate never sees an [extend] table.
-func loadConfig(content string) (config.Config, error) {
+func loadConfig(content string) (cfg config.Config, err error) {
 	if content == "" {
 		return defaultConfig()
 	}
+	defer func() {
+		if err != nil {
+			err = errors.New(scrubConfigError(err.Error(), content))
+		}
+	}()
 	vc, err := readViperConfig(strings.NewReader(content))
 	if err != nil {
 		return config.Config{}, err
@@ -51,7 +59,7 @@ func loadConfig(content string) (config.Config, error) {
 		vc = mergeOnto(def, vc)
 	}
 	vc.Extend = config.Extend{}
-	cfg, err := translate(vc)
+	cfg, err = translate(vc)
 	if err != nil {
 		return config.Config{}, err
 	}
@@ -81,7 +89,12 @@ func readViperConfig(r *strings.Reader) (config.ViperConfig, error) {
 func translate(vc config.ViperConfig) (cfg config.Config, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("compile rules: %s", scrubQuoted(fmt.Sprint(r)))
+			msg := fmt.Sprint(r)
+			if m := regexpProblem.FindStringSubmatch(msg); m != nil {
+				// Name the problem only: the expression may hold a secret.
+				msg = "invalid regular expression: " + m[1]
+			}
+			err = fmt.Errorf("compile rules: %s", scrubQuoted(msg))
 		}
 	}()
 	cfg, err = vc.Translate()
@@ -94,14 +107,53 @@ func translate(vc config.ViperConfig) (cfg config.Config, err error) {
 	return cfg, nil
 }
 
-// quoted matches what libraries quote from a config in their errors.
-var quoted = regexp.MustCompile("`[^`]*`|'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
+// regexpProblem finds the kind of error in a regexp.MustCompile panic,
+// "... error parsing regexp: missing closing ): `...`".
+var regexpProblem = regexp.MustCompile("error parsing regexp: ([^:`]+)")
 
-// scrubQuoted removes quoted text from an error about a configuration file,
-// and puts it on one line: parsers and regexp quote the offending value,
-// and the value may be a secret (a leaked token pasted into an allowlist).
+// quoted matches what parsers and regexp quote from a config in their
+// errors: "values" and `regular expressions` (greedy: a backtick inside a
+// regular expression must not end the quote early). 'Names' stay.
+var quoted = regexp.MustCompile("(?s)`.*`|\"(?:[^\"\\\\]|\\\\.)*\"")
+
+// scrubQuoted removes quoted text from an error and puts it on one line.
 func scrubQuoted(msg string) string {
 	return strings.Join(strings.Fields(quoted.ReplaceAllString(msg, "…")), " ")
+}
+
+// scrubConfigError makes an error about a repository's .gitleaks.toml safe
+// to print: gitleaks and its parsers quote the offending value, and the
+// value may be a secret (a leaked token pasted into an allowlist or a rule
+// to watch for it). Every string the file holds is cut out, then quoted
+// text, then anything token-like.
+func scrubConfigError(msg, content string) string {
+	var doc any
+	if toml.Unmarshal([]byte(content), &doc) == nil {
+		var leaves []string
+		collectStrings(doc, &leaves)
+		slices.SortFunc(leaves, func(a, b string) int { return len(b) - len(a) })
+		for _, l := range leaves {
+			if len(l) >= 4 {
+				msg = strings.ReplaceAll(msg, l, "…")
+			}
+		}
+	}
+	return checks.ScrubTokens(scrubQuoted(msg))
+}
+
+func collectStrings(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case map[string]any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
+	case []any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
+	}
 }
 
 // mergeOnto applies a user config onto base as gitleaks' [extend] does:

@@ -159,3 +159,19 @@ func TestBrokenHeadIsAnError(t *testing.T) {
 		t.Fatal("Collect succeeded on a repository whose HEAD names a missing object")
 	}
 }
+
+// TestGitWarningsAreScrubbed: git's own warnings may quote the
+// repository's content, e.g. a token pasted into .gitattributes.
+func TestGitWarningsAreScrubbed(t *testing.T) {
+	r := gittest.New(t)
+	secret := gittest.GitHubPAT()
+	r.Commit("attrs", map[string]string{".gitattributes": "* " + secret + "!=x\n", "a.txt": "a\n"})
+	r.Stage(map[string]string{"b.txt": "b\n"})
+	for _, scope := range []checks.RepoScope{checks.ScopeStaged, checks.ScopeFull} {
+		_, facts := collect(t, r.Dir, scope)
+		if len(facts.Warnings) == 0 {
+			t.Fatalf("%s: no warning; git's complaint about .gitattributes was expected", scope)
+		}
+		assertNoSecret(t, facts, secret, secret[4:16])
+	}
+}

@@ -141,7 +141,7 @@ func (s *patchSource) Fragments(ctx context.Context, yield sources.FragmentsFunc
 	case strings.TrimSpace(stderr.String()) != "":
 		// git succeeded but complained; the output is complete, so this is
 		// a warning for the caller, not a failure.
-		return &gitWarning{msg: strings.TrimSpace(stderr.String())}
+		return &gitWarning{msg: checks.ScrubTokens(strings.Join(strings.Fields(stderr.String()), " "))}
 	}
 	return nil
 }

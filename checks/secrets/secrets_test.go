@@ -290,6 +290,15 @@ func TestBadRepositoryFiles(t *testing.T) {
 			r.Write(RepoConfigFile, "title = '"+secret+"\n")
 		}, "line 1"},
 		{"no rules at all", func(r *gittest.Repo) { r.Write(RepoConfigFile, "title = \"silence\"\n") }, "defines no rules"},
+		{"a secret in a regex with a backtick stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "[[rules]]\nid = \"x\"\nregex = '''a`"+secret+"('''\n")
+		}, "missing closing )"},
+		{"a secret as the regex of a rule without id stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "[[rules]]\nregex = \""+secret+"\"\n")
+		}, "load .gitleaks.toml"},
+		{"a secret as a rule id stays out of the error", func(r *gittest.Repo) {
+			r.Write(RepoConfigFile, "[[rules]]\nid = \""+secret+"\"\nregex = '''([a-z'''\n")
+		}, "load .gitleaks.toml"},
 		{"extend.path", func(r *gittest.Repo) { r.Write(RepoConfigFile, "[extend]\npath = \"/etc/x.toml\"\n") }, "not supported"},
 		{".gitleaksignore is a symlink to a device", func(r *gittest.Repo) {
 			if err := os.Symlink("/dev/urandom", filepath.Join(r.Dir, IgnoreFile)); err != nil {
@@ -305,7 +314,7 @@ func TestBadRepositoryFiles(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
 			}
-			if err != nil && (strings.Contains(err.Error(), secret[4:20]) || strings.Contains(err.Error(), "\n")) {
+			if err != nil && (strings.Contains(err.Error(), secret[4:16]) || strings.Contains(err.Error(), secret[20:32]) || strings.Contains(err.Error(), "\n")) {
 				t.Errorf("error %q holds the secret or spans lines", err)
 			}
 		})
