@@ -141,7 +141,7 @@ var pinnedConfig = []string{
 	"log.showRoot=true", "log.showSignature=false", "log.follow=false", "log.mailmap=false",
 	"log.abbrevCommit=false", "log.decorate=false",
 	"diff.noprefix=false", "diff.mnemonicPrefix=false", "diff.relative=false", "diff.external=",
-	"diff.renames=true", "diff.ignoreSubmodules=none", "diff.suppressBlankEmpty=false",
+	"diff.renames=true", "diff.ignoreSubmodules=none", "diff.suppressBlankEmpty=false", "diff.interHunkContext=0",
 	"core.quotePath=true", "core.fsmonitor=false", "core.pager=cat",
 	"color.ui=never", "color.diff=never", "i18n.logOutputEncoding=UTF-8",
 }

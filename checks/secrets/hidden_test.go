@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,26 @@ func TestGitWarningsAreScrubbed(t *testing.T) {
 			t.Fatalf("%s: no warning; git's complaint about .gitattributes was expected", scope)
 		}
 		assertNoSecret(t, facts, secret, secret[4:16])
+	}
+}
+
+// TestHunkContextCannotMoveLines: diff.interHunkContext merges -U0 hunks
+// and would shift the line a history finding is reported at (and so the
+// .gitleaksignore entry that matches it).
+func TestHunkContextCannotMoveLines(t *testing.T) {
+	r := gittest.New(t)
+	lines := make([]string, 12)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("line %d", i+1)
+	}
+	r.Commit("base", map[string]string{"f.txt": strings.Join(lines, "\n") + "\n"})
+	lines[2] = "line 3 edited"
+	lines[9] = "TOKEN=" + gittest.GitHubPAT()
+	c := r.Commit("edit", map[string]string{"f.txt": strings.Join(lines, "\n") + "\n"})
+	r.Git("config", "diff.interHunkContext", "10")
+	data, _ := collect(t, r.Dir, checks.ScopeFull)
+	hist := bySource(data, SourceHistory)
+	if len(hist) != 1 || hist[0].Commit != c || hist[0].Line != 10 {
+		t.Errorf("history findings = %+v, want f.txt:10 in %s", hist, c)
 	}
 }

@@ -1,11 +1,14 @@
 package secrets
 
 import (
+	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"audit/checks"
@@ -87,14 +90,28 @@ func TestOddRepositories(t *testing.T) {
 			},
 		},
 		{
-			name: "a text file named like an archive is scanned as text",
+			name: "a text file named like an archive is scanned as text, a corrupt archive is named",
 			setup: func(t *testing.T) string {
 				r := gittest.New(t)
-				r.Commit("zip", map[string]string{"notes.zip": "TOKEN=" + pat + "\n", "corrupt.tar.gz": "\x1f\x8bnot really gzip"})
+				r.Commit("zip", map[string]string{"notes.zip": "TOKEN=" + pat + "\n", "corrupt.tar.gz": "\x1f\x8b\x08\x00\x00\x00not really gzip"})
 				return r.Dir
 			},
 			want: []string{"history notes.zip:1", "tree notes.zip:1"},
-			warn: "scanned it as a plain file",
+			warn: "could not open corrupt.tar.gz as an archive",
+		},
+		{
+			name: "text files that start like a binary format are still read",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("magic", map[string]string{
+					"mz.txt":  "MZ is the office code\ntoken=" + pat + "\n",
+					"pdf.txt": "%PDF-1.4 is the version\ntoken=" + pat + "\n",
+					"pk.txt":  "PK\x03\x04 looks like a zip\ntoken=" + pat + "\n",
+				})
+				return r.Dir
+			},
+			scope: checks.ScopeTree,
+			want:  []string{"tree mz.txt:2", "tree pdf.txt:2", "tree pk.txt:2"},
 		},
 		{
 			name: "UTF-16 text with a byte-order mark",
@@ -244,4 +261,28 @@ func utf16LE(s string) string {
 		b = append(b, byte(u), byte(u>>8))
 	}
 	return string(b)
+}
+
+// TestArchiveBomb: an archive that inflates without end costs a bounded
+// time and a warning, not a hung scan.
+func TestArchiveBomb(t *testing.T) {
+	defer func(old time.Duration) { archiveBudget = old }(archiveBudget)
+	archiveBudget = 300 * time.Millisecond
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zeros := make([]byte, 1<<20)
+	for range 300 {
+		w.Write(zeros)
+	}
+	w.Close()
+	r := gittest.New(t)
+	r.Commit("bomb", map[string]string{"z.gz": gz.String(), "a.env": "T=" + gittest.GitHubPAT() + "\n"})
+	start := time.Now()
+	data, facts := collect(t, r.Dir, checks.ScopeTree)
+	if elapsed := time.Since(start); elapsed > 20*time.Second {
+		t.Errorf("the scan took %s", elapsed)
+	}
+	if len(data.Findings) != 1 || !strings.Contains(strings.Join(facts.Warnings, "\n"), "gave up on z.gz") {
+		t.Errorf("findings %+v, warnings %q; want a.env and a warning about z.gz", data.Findings, facts.Warnings)
+	}
 }

@@ -153,6 +153,11 @@ func (w *gitWarning) Error() string { return w.msg }
 
 // looksBinary applies git's own test (a NUL byte in the first 8000 bytes)
 // to added lines, in place of the attributes --text overrides.
-func looksBinary(raw string) bool {
-	return strings.IndexByte(raw[:min(len(raw), 8000)], 0) >= 0
+func looksBinary[T ~string | ~[]byte](b T) bool {
+	for i := range min(len(b), 8000) {
+		if b[i] == 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf16"
 
 	"github.com/rs/zerolog"
@@ -317,23 +318,41 @@ func (s *scan) scanFile(ctx context.Context, path string) error {
 	s.files++
 	s.mu.Unlock()
 	content = decodeUTF16(content)
-	err = s.scanContent(ctx, path, path, content)
-	if err == nil || ctx.Err() != nil {
-		return err
+	if !looksBinary(content) {
+		// Text, by git's test: one fragment straight to the detector.
+		// gitleaks' file source would skip a text file whose first bytes
+		// look like a binary format ("MZ", "%PDF", "PK..." at its start).
+		s.detect(ctx, sources.Fragment{Raw: string(content), FilePath: path, StartLine: 1}, SourceTree, false)
+		return nil
 	}
-	// A text file named like an archive, or a corrupt archive fixture:
-	// scan it as a plain file rather than losing every other result.
-	s.warn(fmt.Sprintf("could not open %s as an archive (%v); scanned it as a plain file", path, err))
-	return s.scanContent(ctx, path, "plain", content) // a name no archive format claims
+	// Binary: gitleaks' file source opens archives and skips the rest,
+	// within a time budget (a small archive can inflate to gigabytes).
+	actx, cancel := context.WithTimeout(ctx, archiveBudget)
+	defer cancel()
+	err = s.scanContent(actx, path, content)
+	switch {
+	case err == nil || ctx.Err() != nil:
+		return err
+	case actx.Err() != nil:
+		s.warn(fmt.Sprintf("gave up on %s after %s: it inflates too much to scan", path, archiveBudget))
+		return nil
+	}
+	// A corrupt archive: say so and keep every other result.
+	s.warn(fmt.Sprintf("could not open %s as an archive (%v); skipped it", path, err))
+	return nil
 }
 
-// scanContent runs gitleaks' file source over content in one fragment
-// (gitleaks' chunked reader misses tokens that straddle its 100 kB chunks).
-// name decides whether gitleaks treats it as an archive.
-func (s *scan) scanContent(ctx context.Context, path, name string, content []byte) error {
+// archiveBudget bounds the time spent on one binary file of the working
+// tree (a variable for tests).
+var archiveBudget = 20 * time.Second
+
+// scanContent runs gitleaks' file source over binary content (archives are
+// opened; other binaries skipped) in one fragment: gitleaks' chunked reader
+// misses tokens that straddle its 100 kB chunks.
+func (s *scan) scanContent(ctx context.Context, path string, content []byte) error {
 	file := &sources.File{
 		Content:         bytes.NewReader(content),
-		Path:            name,
+		Path:            path,
 		Buffer:          make([]byte, len(content)+1),
 		Config:          &s.detector.Config,
 		MaxArchiveDepth: s.detector.MaxArchiveDepth,
@@ -341,9 +360,6 @@ func (s *scan) scanContent(ctx context.Context, path, name string, content []byt
 	return file.Fragments(ctx, func(frag sources.Fragment, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
-		}
-		if name != path {
-			frag.FilePath = path
 		}
 		s.detect(ctx, frag, SourceTree, false)
 		return nil

@@ -202,9 +202,9 @@ func TestCheckErrorExitsTwo(t *testing.T) {
 // without the escape sequences they may carry.
 func TestStderrIsPrintable(t *testing.T) {
 	r := gittest.New(t)
-	r.Commit("c", map[string]string{"evil\x1b]0;pwned\a\x1b[31m.zip": "not a zip\n"})
+	r.Commit("c", map[string]string{"evil\x1b]0;pwned\a\x1b[31m.zip": "PK\x03\x04\x00\x00 not a zip\n"})
 	code, _, stderr := runCLI(t, "", "-o", filepath.Join(t.TempDir(), "r.json"), r.Dir)
-	if code != checks.ExitOK || !strings.Contains(stderr, "scanned it as a plain file") {
+	if code != checks.ExitOK || !strings.Contains(stderr, "as an archive") {
 		t.Fatalf("exit %d, stderr %q; want 0 and the archive warning", code, stderr)
 	}
 	if strings.ContainsAny(stderr, "\x1b\a") {
