@@ -47,11 +47,7 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 		case strings.Contains(msg, "not a git repository") || strings.Contains(msg, "must be run in a work tree"):
 			return nil, fmt.Errorf("%q is %w", path, ErrNotRepo)
 		case strings.Contains(msg, "dubious ownership"):
-			top := path
-			if _, rest, ok := strings.Cut(msg, "repository at '"); ok {
-				top, _, _ = strings.Cut(rest, "'")
-			}
-			return nil, fmt.Errorf("git refuses %q: it is owned by another user (if you trust it: git config --global --add safe.directory %s)", path, quoteArg(top))
+			return nil, fmt.Errorf("git refuses %q: it is owned by another user (if you trust it: git config --global --add safe.directory %s)", path, quoteArg(worktreeTop(path)))
 		}
 		return nil, fmt.Errorf("%q: %w", path, err)
 	}
@@ -262,4 +258,21 @@ func VerifyRevision(ctx context.Context, dir, rev string) error {
 		return fmt.Errorf("revision %q is not in this shallow clone: fetch it first (git fetch --deepen=N, or fetch-depth: 0 in actions/checkout)", rev)
 	}
 	return fmt.Errorf("revision %q is not a commit in this repository", rev)
+}
+
+// worktreeTop finds the working tree that holds path by looking for .git
+// upwards, without git (which refuses to say when it distrusts the owner).
+func worktreeTop(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		if dir == filepath.Dir(dir) {
+			return abs
+		}
+	}
 }

@@ -22,7 +22,7 @@ func parseIgnoreList(content string) ignoreList {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		l[strings.ReplaceAll(line, `\`, "/")] = true
+		l[line] = true
 	}
 	return l
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -147,6 +148,40 @@ func TestOddRepositories(t *testing.T) {
 				return r.Dir
 			},
 			warn: "submodules are not scanned, audit each on its own: vendor/sub",
+		},
+		{
+			name: "no-history reads committed files the working tree replaced by other kinds of file",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("c", map[string]string{"link.env": "T=" + pat + "\n", "fifo.env": "T=" + pat + "\n", "dir.env": "T=" + pat + "\n", "sub/in.env": "T=" + pat + "\n"})
+				for _, p := range []string{"link.env", "fifo.env", "dir.env", "sub"} {
+					if err := os.RemoveAll(filepath.Join(r.Dir, p)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				must(os.Symlink("/dev/null", filepath.Join(r.Dir, "link.env")))
+				must(syscall.Mkfifo(filepath.Join(r.Dir, "fifo.env"), 0o644))
+				must(os.Mkdir(filepath.Join(r.Dir, "dir.env"), 0o755))
+				must(os.Symlink(outside, filepath.Join(r.Dir, "sub")))
+				return r.Dir
+			},
+			scope: checks.ScopeTree,
+			want:  []string{"tree dir.env:1", "tree fifo.env:1", "tree link.env:1", "tree sub/in.env:1"},
+		},
+		{
+			name: "a backslash is part of a file name, not a separator",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("c", map[string]string{`back\slash.env`: "T=" + pat + "\n"})
+				return r.Dir
+			},
+			scope: checks.ScopeTree,
+			want:  []string{`tree back\slash.env:1`},
 		},
 		{
 			name: "no-history reads a committed file deleted only in the working tree",

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf16"
 
@@ -155,7 +156,7 @@ func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
 	s := &scan{repo: repo, root: root, leaks: map[string]Leak{}, config: "default", workers: runtime.GOMAXPROCS(0)}
-	cfgText, err := s.readRepoFile(RepoConfigFile)
+	cfgText, err := s.readRepoFile(ctx, RepoConfigFile)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +171,7 @@ func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
 				RepoConfigFile, len(cfg.Rules), len(def.Rules)))
 		}
 	}
-	ignoreText, err := s.readRepoFile(IgnoreFile)
+	ignoreText, err := s.readRepoFile(ctx, IgnoreFile)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +186,10 @@ func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
 // readRepoFile returns a small configuration file at the repository root,
 // or "" when there is none. It refuses anything but a regular file inside
 // the repository (a symlink to /dev/urandom would hang gitleaks).
-func (s *scan) readRepoFile(name string) (string, error) {
+//
+// An untracked file is not read, with a warning: it is nobody's decision
+// but the local user's, and would silence the scan without a trace.
+func (s *scan) readRepoFile(ctx context.Context, name string) (string, error) {
 	info, err := s.root.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
@@ -195,6 +199,14 @@ func (s *scan) readRepoFile(name string) (string, error) {
 	}
 	if !info.Mode().IsRegular() {
 		return "", fmt.Errorf("read %s: it is a %s, and only a regular file at the repository root is read", name, fileKind(info.Mode()))
+	}
+	tracked, err := gitrepo.RepoOutput(ctx, s.repo, "ls-files", "--", name)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if strings.TrimSpace(tracked) == "" {
+		s.warn(fmt.Sprintf("ignoring %s: it is not tracked (git add it to apply it)", name))
+		return "", nil
 	}
 	if info.Size() > maxRepoFileSize {
 		return "", fmt.Errorf("read %s: larger than %d bytes", name, maxRepoFileSize)
@@ -366,29 +378,21 @@ func (s *scan) scanContent(ctx context.Context, path string, content []byte) err
 	})
 }
 
-// readTracked returns the content of a tracked file in the working tree, or
-// nil when there is nothing of its own to read there: a symlink, a file
-// under a symlinked directory, a file over maxFileSize (with a warning). A
-// tracked file deleted from the working tree is read from the index when
-// the history is not scanned: it is still committed.
+// readTracked returns the content of a tracked file in the working tree,
+// or nil when there is nothing to read: a file over maxFileSize (with a
+// warning), or no regular file at that path in the working tree (deleted,
+// replaced by a symlink, a pipe or a directory, or under a symlinked
+// directory). Symlinks are never followed. Without history, the index
+// holds the committed content of such a path, and is read instead.
 func (s *scan) readTracked(ctx context.Context, path string) ([]byte, error) {
 	info, err := s.root.Lstat(path)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if s.repo.Scope != checks.ScopeTree {
-			return nil, nil // the staged change and the history cover it
-		}
-		out, err := gitrepo.RepoOutput(ctx, s.repo, "cat-file", "blob", ":"+path)
-		if err != nil {
-			return nil, fmt.Errorf("read %s from the index: %w", path, err)
-		}
-		return []byte(out), nil
-	case err != nil && escapesRoot(err):
-		return nil, nil // a parent directory is a symlink: not the repository's content
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err != nil && escapesRoot(err):
+		return s.fromIndex(ctx, path)
 	case err != nil:
 		return nil, fmt.Errorf("stat %s: %w", path, err)
 	case !info.Mode().IsRegular():
-		return nil, nil // symlinks are not followed, whatever they point at
+		return s.fromIndex(ctx, path)
 	case info.Size() > maxFileSize:
 		s.warn(fmt.Sprintf("skipped %s: larger than %d MiB", path, maxFileSize>>20))
 		return nil, nil
@@ -403,6 +407,19 @@ func (s *scan) readTracked(ctx context.Context, path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return content, nil
+}
+
+// fromIndex reads a tracked file's staged content when the history, which
+// holds it too, is not scanned.
+func (s *scan) fromIndex(ctx context.Context, path string) ([]byte, error) {
+	if s.repo.Scope != checks.ScopeTree {
+		return nil, nil // the staged change and the history cover it
+	}
+	out, err := gitrepo.RepoOutput(ctx, s.repo, "cat-file", "blob", ":"+path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s from the index: %w", path, err)
+	}
+	return []byte(out), nil
 }
 
 // escapesRoot tells whether os.Root refused a path because it leads out of
@@ -544,7 +561,7 @@ func compareLeaks(a, b Leak) int {
 
 // toLeak converts a gitleaks finding and forgets its secret.
 func toLeak(f report.Finding, source string, ignore ignoreList) Leak {
-	path := strings.ReplaceAll(f.File, `\`, "/")
+	path := f.File
 	global := fmt.Sprintf("%s:%s:%d", path, f.RuleID, f.StartLine)
 	commitFP := ""
 	gitleaksFP := global

@@ -310,6 +310,7 @@ func TestBadRepositoryFiles(t *testing.T) {
 			r := gittest.New(t)
 			r.Commit("c", map[string]string{"a.txt": "x\n"})
 			tc.setup(r)
+			r.Git("add", "--all")
 			_, err := collectErr(t, r.Dir, checks.ScopeFull)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
@@ -357,5 +358,25 @@ func TestHostileGitConfig(t *testing.T) {
 	hist := bySource(data, SourceHistory)
 	if len(hist) != 1 || hist[0].Commit != c || hist[0].Path != "a.env" || hist[0].Line != 2 {
 		t.Errorf("history findings = %+v, want a.env:2 in %s", hist, c)
+	}
+}
+
+// TestUntrackedConfigIsIgnored: a .gitleaks.toml or .gitleaksignore that is
+// not tracked cannot silence the scan, and the user is told.
+func TestUntrackedConfigIsIgnored(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("c", map[string]string{"a.txt": "T=" + gittest.GitHubPAT() + "\n"})
+	r.Write(RepoConfigFile, "[[rules]]\nid = \"x\"\nregex = '''nothing-matches-this'''\n")
+	r.Write(IgnoreFile, "a.txt:github-pat:1\n")
+	data, facts := collect(t, r.Dir, checks.ScopeTree)
+	if len(data.Findings) != 1 || data.Findings[0].IgnoredBy != "" || data.Config != "default" {
+		t.Errorf("findings %+v with config %q; want the token, not ignored, default rules", data.Findings, data.Config)
+	}
+	if w := strings.Join(facts.Warnings, "\n"); !strings.Contains(w, "ignoring .gitleaks.toml: it is not tracked") || !strings.Contains(w, "ignoring .gitleaksignore") {
+		t.Errorf("warnings = %q", w)
+	}
+	r.Git("add", RepoConfigFile, IgnoreFile)
+	if data, _ := collect(t, r.Dir, checks.ScopeTree); len(data.Findings) != 0 {
+		t.Errorf("once staged, the repository's rules apply; findings %+v", data.Findings)
 	}
 }
