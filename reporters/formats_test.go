@@ -1479,7 +1479,7 @@ func TestMarkdownManyFindings(t *testing.T) {
 				case n > maxMarkdownFindings && (len(more) != 1 || more[0][1] != strconv.Itoa(n-maxMarkdownFindings)):
 					t.Errorf("%s: want one \"… and %d more\", got %q", st, n-maxMarkdownFindings, more)
 				}
-				if !strings.Contains(out, fmt.Sprintf(": %d finding(s)</summary>", n)) {
+				if !strings.Contains(out, fmt.Sprintf(": %d finding(s)\n\n<details>", n)) {
 					t.Errorf("%s: the summary does not count all %d findings", st, n)
 				}
 			}
@@ -1505,5 +1505,31 @@ func TestMarkdownVerdict(t *testing.T) {
 				t.Errorf("got %q…, want it to start with %q", out[:min(len(out), 60)], tt.want)
 			}
 		})
+	}
+}
+
+// TestWarningsReachEveryFormat: a target's warnings (an expired waiver)
+// are in the table, Markdown, SARIF and JUnit, not only on stderr.
+func TestWarningsReachEveryFormat(t *testing.T) {
+	const note = "SEC-01: the waiver at .audit.yaml:2 expired on 2026-01-31 (fixtures); the failure stands"
+	rep := checks.NewReport([]checks.TargetReport{{Name: "repo", Kind: checks.KindRepo, Warnings: []string{note},
+		Results: []checks.Result{{ID: "SEC-01", Title: "Never commit secrets to Git", Section: "secrets",
+			Severity: checks.SeverityCritical, Status: checks.StatusFail, Findings: []checks.Finding{{Message: "m", Path: "a.env", Line: 1}}}}}})
+	for _, r := range []Reporter{&Table{}, Markdown{}, SARIF{}, JUnit{}} {
+		out := string(render(t, r, rep))
+		if !strings.Contains(out, "expired on 2026-01-31") {
+			t.Errorf("%T leaves out the warning:\n%s", r, out)
+		}
+	}
+}
+
+// TestSARIFLeavesOutWaived: GitHub shows SARIF suppressions as open alerts,
+// so a waived failure gives no result (and GitHub closes its alert).
+func TestSARIFLeavesOutWaived(t *testing.T) {
+	rep := checks.NewReport([]checks.TargetReport{{Name: "repo", Kind: checks.KindRepo,
+		Results: []checks.Result{{ID: "SEC-01", Title: "t", Section: "secrets", Severity: checks.SeverityCritical,
+			Status: checks.StatusWaived, Findings: []checks.Finding{{Message: "m", Path: "a.env", Line: 1, Fingerprint: "f"}}}}}})
+	if out := string(render(t, SARIF{}, rep)); strings.Contains(out, `"ruleId"`) {
+		t.Errorf("a waived finding became a SARIF result:\n%s", out)
 	}
 }

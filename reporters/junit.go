@@ -38,6 +38,8 @@ type junitSuite struct {
 	Skipped  int         `xml:"skipped,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
+	// SystemOut carries the target's warnings (an expired waiver).
+	SystemOut string `xml:"system-out,omitempty"`
 	// SystemErr carries a target-level error (an unreachable host).
 	SystemErr string `xml:"system-err,omitempty"`
 }
@@ -67,6 +69,9 @@ func (JUnit) Write(w io.Writer, r checks.Report) error {
 	doc := junitSuites{Name: "audit"}
 	for _, t := range r.Targets {
 		suite := junitSuite{Name: string(t.Kind) + " " + t.Name, Time: "0"}
+		if len(t.Warnings) > 0 {
+			suite.SystemOut = strings.Join(t.Warnings, "\n")
+		}
 		if t.Error != "" {
 			suite.SystemErr = t.Error
 			suite.Errors++

@@ -48,6 +48,9 @@ func (Markdown) Write(w io.Writer, r checks.Report) error {
 		if t.Error != "" {
 			fmt.Fprintf(ew, "⚠️ **Could not be audited:** %s\n\n", mdText(t.Error))
 		}
+		for _, w := range t.Warnings {
+			fmt.Fprintf(ew, "> **Note:** %s\n\n", mdText(w))
+		}
 		if len(t.Results) == 0 {
 			continue
 		}
@@ -65,7 +68,10 @@ func (Markdown) Write(w io.Writer, r checks.Report) error {
 				continue
 			}
 			it := r.Item(res)
-			fmt.Fprintf(ew, "\n<details><summary><b>%s</b> %s: %d finding(s)</summary>\n\n", mdText(res.ID), mdText(res.Title), len(res.Findings))
+			// The heading stays outside the HTML element: inside it, Markdown
+			// escapes would show as backslashes.
+			fmt.Fprintf(ew, "\n**%s** %s: %d finding(s)\n\n<details><summary>Show</summary>\n\n",
+				mdText(res.ID), mdText(res.Title), len(res.Findings))
 			for i, f := range res.Findings {
 				if i == maxMarkdownFindings {
 					fmt.Fprintf(ew, "- … and %d more (see the JSON report)\n", len(res.Findings)-i)
@@ -126,3 +132,4 @@ func mdCode(s string) string {
 	}
 	return fence + pad + s + pad + fence
 }
+

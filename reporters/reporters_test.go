@@ -763,3 +763,35 @@ func TestTableFitsTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestTableFitsLongPaths: a deep path shrinks to fit the terminal too.
+func TestTableFitsLongPaths(t *testing.T) {
+	rep := checks.NewReport([]checks.TargetReport{{Name: "repo", Kind: checks.KindRepo, Results: []checks.Result{{
+		ID: "SEC-01", Title: "Never commit secrets to Git", Section: "secrets", Severity: checks.SeverityCritical,
+		Status: checks.StatusFail,
+		Findings: []checks.Finding{
+			{Message: "github-pat in commit 0123456789ab: GITHUB_TOKEN=REDACTED", Path: "services/api/config/environments/production/secrets/app.production.env", Line: 12, Commit: strings.Repeat("ab", 20)},
+			{Message: "stripe-access-token in the staged change: REDACTED", Path: "services/billing/src/main/resources/application-prod.properties", Line: 3},
+		},
+	}}}})
+	for _, width := range []int{80, 100} {
+		var buf strings.Builder
+		if err := (&Table{Width: width}).Write(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		var locations strings.Builder
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if n := utf8.RuneCountInString(line); n > width {
+				t.Errorf("width %d: line of %d columns: %q", width, n, line)
+			}
+			if cells := strings.Split(line, "│"); len(cells) == 6 {
+				locations.WriteString(strings.TrimSpace(cells[2]))
+			}
+		}
+		for _, f := range rep.Targets[0].Results[0].Findings {
+			if !strings.Contains(locations.String(), f.Path) {
+				t.Errorf("width %d: the path %s was cut:\n%s", width, f.Path, buf.String())
+			}
+		}
+	}
+}

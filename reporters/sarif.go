@@ -21,6 +21,8 @@ import (
 // without results, so GitHub closes fixed alerts), the checklist items as
 // rules with a numeric security-severity, and every result with a relative
 // file location, a start line of at least 1 and stable partialFingerprints.
+// Waived findings are left out: GitHub shows SARIF suppressions as open
+// alerts. Errors and warnings become tool execution notifications.
 type SARIF struct {
 	// Version is the tool version written to the driver.
 	Version string
@@ -125,13 +127,7 @@ type sarifResult struct {
 	Message             sarifText          `json:"message"`
 	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
-	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Properties          map[string]any     `json:"properties,omitempty"`
-}
-
-type sarifSuppression struct {
-	Kind          string `json:"kind"`
-	Justification string `json:"justification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -190,8 +186,13 @@ func (s SARIF) run(r checks.Report, t checks.TargetReport) sarifRun {
 					Descriptor: &sarifDescriptorRef{ID: res.ID, Index: ruleIndex},
 				})
 			}
-		case checks.StatusFail, checks.StatusWaived:
-			for _, f := range res.Findings {
+		case checks.StatusFail:
+			findings := res.Findings
+			if len(findings) == 0 {
+				// A failure must show up even if its policy named nothing.
+				findings = []checks.Finding{{Message: res.Title}}
+			}
+			for _, f := range findings {
 				if len(run.Results) >= sarifMaxResultsPerRun {
 					truncated++
 					continue
@@ -199,6 +200,11 @@ func (s SARIF) run(r checks.Report, t checks.TargetReport) sarifRun {
 				run.Results = append(run.Results, sarifResultFor(t, res, ruleIndex, f))
 			}
 		}
+	}
+	for _, w := range t.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning", Message: sarifText{Text: clip(w, sarifMaxMessage)},
+		})
 	}
 	if truncated > 0 {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
@@ -306,9 +312,6 @@ func sarifResultFor(t checks.TargetReport, res checks.Result, ruleIndex int, f c
 	}
 	if f.Commit != "" {
 		out.Properties = map[string]any{"commit": f.Commit}
-	}
-	if res.Status == checks.StatusWaived {
-		out.Suppressions = []sarifSuppression{{Kind: "external", Justification: "waived in the audit configuration"}}
 	}
 	return out
 }

@@ -67,6 +67,11 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	if target.Error != "" {
 		fmt.Fprintf(w, "%s: %s\n", t.status(checks.StatusError), Printable(target.Error))
 	}
+	defer func() {
+		for _, note := range target.Warnings {
+			fmt.Fprintf(w, "note: %s\n", Printable(note))
+		}
+	}()
 	if len(target.Results) == 0 {
 		return w.err
 	}
@@ -93,8 +98,14 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 		return w.err
 	}
 	fmt.Fprintln(w)
+	widths := t.columnWidths(rows)
+	if locWidth, ok := widths.OK(1); ok {
+		for _, row := range rows {
+			row[1] = wrapPath(row[1], locWidth-2)
+		}
+	}
 	findings := tablewriter.NewTable(w, append(tableOptions(),
-		tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, t.messageWidth(rows))))...)
+		tablewriter.WithColumnWidths(widths))...)
 	findings.Header("ID", "Location", "Commit", "Finding")
 	for _, row := range rows {
 		if err := findings.Append(row); err != nil {
@@ -104,29 +115,58 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	return findings.Render()
 }
 
-// messageWidth is the width of the findings' last column: what the
-// terminal leaves after the other columns, at least 30, at most the
-// longest message.
-func (t *Table) messageWidth(rows [][]string) int {
+// columnWidths sizes the findings table to the terminal: the ID and commit
+// columns keep their width, and what is left goes to the message, with the
+// location (a long path) shrunk to at most two fifths of it when both do
+// not fit. Widths include the cells' padding.
+func (t *Table) columnWidths(rows [][]string) tw.Mapper[int, int] {
 	width := t.Width
 	if width <= 0 {
 		width = defaultWidth
 	}
-	used := 1 // the left border
-	longest := 0
+	longest := [4]int{}
 	for col := range 4 {
-		w := 0
 		for _, row := range rows {
-			w = max(w, twwidth.Width(row[col]))
+			longest[col] = max(longest[col], twwidth.Width(row[col])+2)
 		}
-		if col == 3 {
-			longest = w
-			continue
-		}
-		used += w + 3 // padding on both sides and the right border
 	}
-	// The width set for a column includes its padding.
-	return max(min(width-used-1, longest+2), min(32, longest+2))
+	// Borders: one before each column and one after the last.
+	room := width - 5 - longest[0] - longest[2]
+	loc, msg := longest[1], longest[3]
+	if loc+msg > room {
+		loc = max(min(loc, room*2/5), 14)
+		msg = max(room-loc, 32)
+	}
+	return tw.NewMapper[int, int]().Set(1, loc).Set(3, min(msg, longest[3]))
+}
+
+// wrapPath breaks a path into lines of at most width columns, after a
+// slash where it can: the table would cut a long word, and a path must be
+// read whole.
+func wrapPath(p string, width int) string {
+	if width < 8 || twwidth.Width(p) <= width {
+		return p
+	}
+	var lines []string
+	line := ""
+	for _, part := range strings.SplitAfter(p, "/") {
+		for twwidth.Width(part) > width { // a segment longer than a line
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			r := []rune(part)
+			n := min(len(r), width)
+			lines, part = append(lines, string(r[:n])), string(r[n:])
+		}
+		if twwidth.Width(line+part) > width {
+			lines, line = append(lines, line), ""
+		}
+		line += part
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func tableOptions() []tablewriter.Option {
