@@ -132,4 +132,3 @@ func mdCode(s string) string {
 	}
 	return fence + pad + s + pad + fence
 }
-
