@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -41,12 +40,8 @@ Use it to write or debug a policy, or to find a finding's gitleaks fingerprint
 for .gitleaksignore. It holds no secret value.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.staged && o.noHistory {
-				return errors.New("--staged and --no-history cannot be used together")
-			}
-			o.path = "."
-			if len(args) == 1 {
-				o.path = args[0]
+			if err := o.takeArgs(args); err != nil {
+				return err
 			}
 			repo, err := gitrepo.Open(cmd.Context(), o.path, o.scope())
 			if err != nil {

@@ -72,12 +72,8 @@ that could not run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.staged && o.noHistory {
-				return errors.New("--staged and --no-history cannot be used together (--staged already leaves out the history)")
-			}
-			o.path = "."
-			if len(args) == 1 {
-				o.path = args[0]
+			if err := o.takeArgs(args); err != nil {
+				return err
 			}
 			o.now = time.Now()
 			code := run(cmd.Context(), o, stdout, stderr)

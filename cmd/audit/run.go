@@ -49,6 +49,18 @@ func (o options) scope() checks.RepoScope {
 	return checks.ScopeFull
 }
 
+// takeArgs checks the scope flags and takes PATH (default ".").
+func (o *options) takeArgs(args []string) error {
+	if o.staged && o.noHistory {
+		return errors.New("--staged and --no-history cannot be used together (--staged already leaves out the history)")
+	}
+	o.path = "."
+	if len(args) == 1 {
+		o.path = args[0]
+	}
+	return nil
+}
+
 // output is one report to write: a format and a file ("" for stdout).
 type output struct {
 	format, path string
