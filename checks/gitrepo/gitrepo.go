@@ -276,3 +276,28 @@ func worktreeTop(path string) string {
 		}
 	}
 }
+
+// ShallowBoundary returns the commits of a shallow clone whose parents are
+// not in it (the .git/shallow file).
+func ShallowBoundary(ctx context.Context, dir string) (map[string]bool, error) {
+	out, err := Output(ctx, dir, "rev-parse", "--git-path", "shallow")
+	if err != nil {
+		return nil, err
+	}
+	path := strings.TrimSpace(out)
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the shallow boundary: %w", err)
+	}
+	set := map[string]bool{}
+	for c := range strings.FieldsSeq(string(b)) {
+		set[c] = true
+	}
+	return set, nil
+}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 
 	"audit/checks"
+	"audit/checks/gitrepo"
 	"audit/checks/gitrepo/gittest"
 )
 
@@ -233,7 +234,20 @@ func TestOddRepositories(t *testing.T) {
 				gittest.Run(t, "/", "clone", "--quiet", "--depth=1", "file://"+r.Dir, clone)
 				return clone
 			},
-			want: []string{"history new.env:1", "tree new.env:1"},
+			want: []string{"shallow-boundary new.env:1"},
+			warn: "shallow clone",
+		},
+		{
+			name: "a shallow clone does not blame its oldest commit for what came before",
+			setup: func(t *testing.T) string {
+				r := gittest.New(t)
+				r.Commit("old secret", map[string]string{"old.env": "T=" + pat + "\n"})
+				r.Commit("unrelated", map[string]string{"other.txt": "o\n"})
+				clone := filepath.Join(t.TempDir(), "shallow")
+				gittest.Run(t, "/", "clone", "--quiet", "--depth=1", "file://"+r.Dir, clone)
+				return clone
+			},
+			want: []string{"shallow-boundary old.env:1"},
 			warn: "shallow clone",
 		},
 		{
@@ -319,5 +333,43 @@ func TestArchiveBomb(t *testing.T) {
 	}
 	if len(data.Findings) != 1 || !strings.Contains(strings.Join(facts.Warnings, "\n"), "gave up on z.gz") {
 		t.Errorf("findings %+v, warnings %q; want a.env and a warning about z.gz", data.Findings, facts.Warnings)
+	}
+}
+
+// TestShallowFingerprintsSurvivePushes: in shallow CI clones the boundary
+// commit changes with every push; a finding there keeps its fingerprint.
+func TestShallowFingerprintsSurvivePushes(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("secret", map[string]string{"a.env": "T=" + gittest.GitHubPAT() + "\n"})
+	fps := map[string]bool{}
+	for i := range 2 {
+		r.Commit("push", map[string]string{"n.txt": strings.Repeat("x", i+1)})
+		clone := filepath.Join(t.TempDir(), "shallow")
+		gittest.Run(t, "/", "clone", "--quiet", "--depth=1", "file://"+r.Dir, clone)
+		data, _ := collect(t, clone, checks.ScopeFull)
+		if len(data.Findings) != 1 {
+			t.Fatalf("findings = %+v, want one", data.Findings)
+		}
+		fps[data.Findings[0].Fingerprint] = true
+	}
+	if len(fps) != 1 {
+		t.Errorf("the fingerprint changed between two pushes: %v", fps)
+	}
+
+	// --since across the cut says that history is missing.
+	deep := filepath.Join(t.TempDir(), "deep")
+	gittest.Run(t, "/", "clone", "--quiet", "--depth=1", "file://"+r.Dir, deep)
+	gittest.Run(t, deep, "fetch", "--quiet", "--depth=1", "origin", r.Git("rev-parse", "HEAD~2")+":refs/old")
+	repo, err := gitrepo.Open(t.Context(), deep, checks.ScopeFull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Since = "refs/old"
+	facts, err := Check{}.Collect(t.Context(), repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(facts.Warnings, "\n"); !strings.Contains(w, "is cut at commit") {
+		t.Errorf("warnings = %q, want the cut in the --since range", w)
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,6 +50,9 @@ const (
 	SourceTree    = "tree"    // a tracked file as it is in the working tree
 	SourceStaged  = "staged"  // a line the staged change adds
 	SourceHistory = "history" // a line a commit added
+	// SourceBoundary is a line of a shallow clone's oldest commit, whose
+	// parents are missing: committed earlier, by a commit not in the clone.
+	SourceBoundary = "shallow-boundary"
 )
 
 // Data is the "secrets" namespace of the policy input.
@@ -146,6 +148,9 @@ type scan struct {
 	files    int
 	commits  int
 	shallow  bool
+	// boundary holds the commits of a shallow clone whose parents are
+	// missing: their diff is their whole tree, not what they added.
+	boundary map[string]bool
 	// historySecrets holds hashes of (rule, path, secret) seen in history.
 	historySecrets map[[32]byte]bool
 }
@@ -244,14 +249,20 @@ func (s *scan) run(ctx context.Context) error {
 		return err
 	}
 	if s.shallow {
-		s.warn("shallow clone: only the commits present were scanned; run `git fetch --unshallow` to scan the whole history")
+		if s.boundary, err = gitrepo.ShallowBoundary(ctx, s.repo.Root); err != nil {
+			return err
+		}
+		s.warn("shallow clone: only the commits present were scanned; secrets committed before them are reported as such, without the commit that added them; run `git fetch --unshallow` to scan the whole history")
 	}
-	count, err := gitrepo.RepoOutput(ctx, s.repo, "rev-list", "--count", "--end-of-options", revisions(s.repo.Since), "--")
+	list, err := gitrepo.RepoOutput(ctx, s.repo, "rev-list", "--end-of-options", revisions(s.repo.Since), "--")
 	if err != nil {
-		return fmt.Errorf("count commits: %w", err)
+		return fmt.Errorf("list commits: %w", err)
 	}
-	if s.commits, err = strconv.Atoi(strings.TrimSpace(count)); err != nil {
-		return fmt.Errorf("count commits: %q is not a number", count)
+	for c := range strings.FieldsSeq(list) {
+		s.commits++
+		if s.repo.Since != "" && s.boundary[c] {
+			s.warn(fmt.Sprintf("shallow clone: the history between %s and HEAD is cut at commit %.12s; fetch more of it (git fetch --deepen=N) to scan all of it", s.repo.Since, c))
+		}
 	}
 	if err := s.scanPatch(ctx, SourceHistory, historyArgs(s.repo.Since), false); err != nil {
 		return fmt.Errorf("scan history: %w", err)
@@ -477,7 +488,14 @@ func (s *scan) detect(ctx context.Context, frag sources.Fragment, source string,
 		if source == SourceHistory && !s.firstSighting(f, onlyNew) {
 			continue
 		}
-		s.add(toLeak(f, source, s.ignore))
+		l := toLeak(f, source, s.ignore)
+		if source == SourceHistory && s.boundary[f.Commit] {
+			// Not what that commit added: keep no commit, and the
+			// fingerprint of the secret at its path, stable across pushes.
+			l.Source, l.Commit = SourceBoundary, ""
+			l.Fingerprint = fingerprint(f.RuleID, l.Path, "", 0, 0, f.Secret)
+		}
+		s.add(l)
 	}
 }
 
@@ -510,9 +528,12 @@ func (s *scan) add(l Leak) {
 
 // preferred chooses between two sightings of one secret at one place (one
 // fingerprint): the staged change over the working tree, then the first line.
+// A secret committed before a shallow clone's boundary and still in the
+// working tree is one finding, the committed one.
 func preferred(a, b Leak) bool {
+	rank := map[string]int{SourceStaged: 3, SourceBoundary: 2, SourceHistory: 1, SourceTree: 0}
 	if a.Source != b.Source {
-		return a.Source == SourceStaged
+		return rank[a.Source] > rank[b.Source]
 	}
 	return a.Line < b.Line
 }

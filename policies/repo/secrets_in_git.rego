@@ -28,6 +28,10 @@ where(leak) := "in the staged change" if leak.source == "staged"
 
 where(leak) := "in the working tree" if leak.source == "tree"
 
+where(leak) := "committed before this shallow clone begins (the commit that added it is not in the clone)" if {
+	leak.source == "shallow-boundary"
+}
+
 deny contains finding if {
 	some leak in input.secrets.findings
 	not leak.ignored_by

@@ -65,3 +65,9 @@ test_deny_leak_of_unknown_source if {
 	some f in check.deny with input as {"secrets": {"findings": [leak({"source": "archive"})]}}
 	contains(f.msg, "in the repository")
 }
+
+test_deny_shallow_boundary_leak if {
+	some f in check.deny with input as {"secrets": {"findings": [leak({"source": "shallow-boundary", "commit": ""})]}}
+	contains(f.msg, "before this shallow clone begins")
+	f.commit == ""
+}
