@@ -7,6 +7,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 )
 
 // Kind is the kind of a target.
@@ -45,8 +46,6 @@ const (
 type Repo struct {
 	// Root is the absolute path of the working tree's top-level directory.
 	Root string
-	// Display is how the repository is named in reports (the path the user gave).
-	Display string
 	// Scope says which parts of the repository to read.
 	Scope RepoScope
 	// Since, with ScopeFull, limits the history to the commits after this
@@ -58,13 +57,10 @@ type Repo struct {
 	IndexFile string
 }
 
-// Name returns the name the user gave for the repository.
-func (r *Repo) Name() string {
-	if r.Display != "" {
-		return r.Display
-	}
-	return r.Root
-}
+// Name names the repository in reports and waivers by its top-level
+// directory, however the user spelled the path (".", a subdirectory, an
+// absolute path), so that a waiver's target glob matches every time.
+func (r *Repo) Name() string { return filepath.Base(r.Root) }
 
 // Kind returns KindRepo.
 func (r *Repo) Kind() Kind { return KindRepo }

@@ -21,7 +21,7 @@ const fixturesDir = "../fixtures"
 // sampleTargets are one target of each kind, to ask collectors whether they apply.
 func sampleTargets(t *testing.T) map[checks.Kind]checks.Target {
 	return map[checks.Kind]checks.Target{
-		checks.KindRepo: &checks.Repo{Root: t.TempDir(), Display: "sample-repo", Scope: checks.ScopeFull},
+		checks.KindRepo: &checks.Repo{Root: t.TempDir(), Scope: checks.ScopeFull},
 		checks.KindHost: fakeHost("sample-host"),
 	}
 }

@@ -56,7 +56,7 @@ func Open(ctx context.Context, path string, scope checks.RepoScope) (*checks.Rep
 		// A bare repository or a .git directory has no working tree.
 		return nil, fmt.Errorf("%q is %w", path, ErrNotRepo)
 	}
-	repo := &checks.Repo{Root: filepath.Clean(root), Display: path, Scope: scope}
+	repo := &checks.Repo{Root: filepath.Clean(root), Scope: scope}
 	if repo.IndexFile, err = hookIndex(ctx, repo.Root); err != nil {
 		return nil, err
 	}

@@ -147,6 +147,20 @@ func TestWaivers(t *testing.T) {
 		t.Errorf("unexpired waiver: exit %d, stderr %q, report %s", code, stderr, out)
 	}
 
+	// A target glob matches the repository however its path is spelled.
+	sub := filepath.Join(dir, "deploy")
+	os.MkdirAll(sub, 0o755)
+	byName := write("waivers:\n  - id: SEC-01\n    target: \"" + filepath.Base(dir) + "\"\n    reason: r\n    expires: " + tomorrow + "\n")
+	for _, spelled := range []string{dir, sub, "."} {
+		wd := ""
+		if spelled == "." {
+			wd = dir
+		}
+		if code, _, stderr := runCLI(t, wd, "--config", byName, spelled); code != checks.ExitOK {
+			t.Errorf("audit %s with a waiver for target %q: exit %d, stderr %q", spelled, filepath.Base(dir), code, stderr)
+		}
+	}
+
 	expired := write("waivers:\n  - id: SEC-01\n    reason: test tokens\n    expires: " + yesterday + "\n")
 	code, _, stderr = runCLI(t, "", "--config", expired, dir)
 	if code != checks.ExitFail || !strings.Contains(stderr, "expired on "+yesterday) || !strings.Contains(stderr, expired+":2") {
