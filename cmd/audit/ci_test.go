@@ -292,12 +292,26 @@ func TestPreCommitHook(t *testing.T) {
 		r.Git("reset", "--quiet")
 	}
 
+	// A merge that commits on its own runs pre-merge-commit.
+	r.Git("checkout", "--quiet", "-b", "side")
+	r.Write("side.env", "KEY="+gittest.GitHubPAT()+"\n")
+	r.Git("add", "side.env")
+	r.Git("commit", "--quiet", "--no-verify", "-m", "side secret")
+	r.Git("checkout", "--quiet", "main")
+	merge := exec.Command("git", "merge", "--no-ff", "-m", "merge side", "side")
+	merge.Dir = r.Dir
+	merge.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null")
+	if out, err := merge.CombinedOutput(); err == nil {
+		t.Errorf("a merge bringing a secret went through:\n%s", out)
+	}
+	r.Git("merge", "--abort")
+
 	// A foreign hook is kept unless --force; core.hooksPath is respected.
 	other := gittest.New(t)
 	other.Git("config", "core.hooksPath", ".githooks")
 	foreign := filepath.Join(other.Dir, ".githooks", "pre-commit")
 	os.MkdirAll(filepath.Dir(foreign), 0o755)
-	os.WriteFile(foreign, []byte("#!/bin/sh\necho mine\n"), 0o755)
+	os.WriteFile(foreign, []byte("#!/bin/sh\necho mine\n"+hookMarker+" is what audit writes; this hook is mine\naudit --staged\n"), 0o755)
 	if code, _, stderr := runCLI(t, "", "hook", "install", other.Dir); code != checks.ExitError || !strings.Contains(stderr, "--force") {
 		t.Errorf("foreign hook: exit %d, stderr %q; want 2 and a hint at --force", code, stderr)
 	}
