@@ -795,3 +795,20 @@ func TestTableFitsLongPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestTableHeadersStayWhole: narrow cells never cut a column's header.
+func TestTableHeadersStayWhole(t *testing.T) {
+	rep := checks.NewReport([]checks.TargetReport{{Name: "r", Kind: checks.KindRepo, Results: []checks.Result{{
+		ID: "X-1", Title: "t", Section: "s", Severity: checks.SeverityLow, Status: checks.StatusError,
+		Findings: []checks.Finding{{Message: "m"}},
+	}}}})
+	var buf strings.Builder
+	if err := (&Table{Width: 80}).Write(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Location", "Commit", "Finding"} {
+		if !strings.Contains(buf.String(), h) {
+			t.Errorf("header %q is missing:\n%s", h, buf.String())
+		}
+	}
+}

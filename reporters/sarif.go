@@ -327,7 +327,7 @@ func sarifLineHash(fp string) string {
 // which GitHub requires of every result. Host findings have no file in the
 // repository: they get a stable path under hosts/<host>/.
 func sarifLocationOf(t checks.TargetReport, res checks.Result, f checks.Finding) (string, int) {
-	p := strings.TrimLeft(path.Clean("/"+strings.ReplaceAll(f.Path, `\`, "/")), "/")
+	p := strings.TrimLeft(path.Clean("/"+f.Path), "/") // a backslash is part of a name here
 	if f.Path == "" || p == "" {
 		p = "audit/" + res.ID // no file: a stable pseudo-file per checklist item
 	}

@@ -106,7 +106,7 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	}
 	findings := tablewriter.NewTable(w, append(tableOptions(),
 		tablewriter.WithColumnWidths(widths))...)
-	findings.Header("ID", "Location", "Commit", "Finding")
+	findings.Header(findingsHeader[0], findingsHeader[1], findingsHeader[2], findingsHeader[3])
 	for _, row := range rows {
 		if err := findings.Append(row); err != nil {
 			return err
@@ -114,6 +114,9 @@ func (t *Table) writeTarget(w *errWriter, target checks.TargetReport) error {
 	}
 	return findings.Render()
 }
+
+// findingsHeader heads the findings table.
+var findingsHeader = [4]string{"ID", "Location", "Commit", "Finding"}
 
 // columnWidths sizes the findings table to the terminal: the ID and commit
 // columns keep their width, and what is left goes to the message, with the
@@ -124,7 +127,10 @@ func (t *Table) columnWidths(rows [][]string) tw.Mapper[int, int] {
 	if width <= 0 {
 		width = defaultWidth
 	}
-	longest := [4]int{}
+	var longest [4]int
+	for col, header := range findingsHeader {
+		longest[col] = twwidth.Width(header) + 2
+	}
 	for col := range 4 {
 		for _, row := range rows {
 			longest[col] = max(longest[col], twwidth.Width(row[col])+2)

@@ -244,8 +244,8 @@ func quoteArg(s string) string {
 // VerifyRevision checks that rev names a commit in the repository, and
 // says what to do when a shallow clone lacks it.
 func VerifyRevision(ctx context.Context, dir, rev string) error {
-	if rev == "" || strings.HasPrefix(rev, "-") {
-		return fmt.Errorf("%q is not a revision", rev)
+	if rev == "" || strings.HasPrefix(rev, "-") || strings.HasPrefix(rev, "^") || strings.Contains(rev, "..") {
+		return fmt.Errorf("%q is not a revision (want one commit: a branch, a tag or a hash)", rev)
 	}
 	err := Command(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}").Run()
 	if err == nil {

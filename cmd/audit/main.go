@@ -75,6 +75,9 @@ that could not run).`,
 			if err := o.takeArgs(args); err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("since") && o.since == "" {
+				return errors.New(`--since "" is not a revision (want one commit: a branch, a tag or a hash)`)
+			}
 			o.now = time.Now()
 			code := run(cmd.Context(), o, stdout, stderr)
 			if code != checks.ExitOK {

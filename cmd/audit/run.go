@@ -81,14 +81,16 @@ func (o options) outputs(stdout io.Writer) ([]output, error) {
 	seen := map[string]bool{}
 	for i := range outs {
 		out := &outs[i]
-		key := out.path
-		if key == "" || key == "-" {
-			key = "standard output"
+		if key := outputKey(out.path); key != "" {
+			if seen[key] {
+				where := out.path
+				if key == "standard output" {
+					where = key
+				}
+				return nil, fmt.Errorf("two reports would be written to %s", where)
+			}
+			seen[key] = true
 		}
-		if seen[key] {
-			return nil, fmt.Errorf("two reports would be written to %s", key)
-		}
-		seen[key] = true
 		opts := terminalOptions(out.path, stdout)
 		opts.Version = auditVersion()
 		r, err := reporters.New(out.format, opts)
@@ -98,6 +100,27 @@ func (o options) outputs(stdout io.Writer) ([]output, error) {
 		out.reporter = r
 	}
 	return outs, nil
+}
+
+// outputKey names where a report goes, so that two spellings of one place
+// ("-" and /dev/stdout, ./f and f, a symlink and its target) are caught:
+// one report would overwrite or run into the other. /dev/null takes any
+// number of reports ("").
+func outputKey(path string) string {
+	switch path {
+	case "", "-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1":
+		return "standard output"
+	case "/dev/null":
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	}
+	return abs
 }
 
 // run audits the repository the options name, writes the reports and
@@ -141,6 +164,11 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	var base baseline.Baseline
 	if o.baseline != "" {
+		for _, out := range outs {
+			if outputKey(out.path) == outputKey(o.baseline) {
+				return fail(fmt.Errorf("the baseline %s would be overwritten by this run's report; write the report elsewhere", o.baseline))
+			}
+		}
 		if base, err = baseline.Load(o.baseline); err != nil {
 			return fail(err)
 		}
@@ -150,10 +178,16 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		return fail(errors.New("interrupted"))
 	}
-	base.Filter(targets)
+	if hidden := base.Filter(targets); hidden > 0 {
+		fmt.Fprintf(stderr, "audit: %d findings are in the baseline %s and not reported.\n", hidden, o.baseline)
+	}
 	var notes []string
 	if cfg != nil {
 		notes = cfg.Apply(targets, o.now)
+		if o.scope() != checks.ScopeFull || o.since != "" || o.baseline != "" {
+			// An exception may cover what this partial run did not look at.
+			notes = nil
+		}
 	}
 	report := checks.NewReport(targets)
 	report.Checklist = engine.Checklist()
