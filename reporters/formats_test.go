@@ -1533,3 +1533,22 @@ func TestSARIFLeavesOutWaived(t *testing.T) {
 		t.Errorf("a waived finding became a SARIF result:\n%s", out)
 	}
 }
+
+// TestMarkdownFitsAComment: long findings stop being listed before the
+// document outgrows GitHub's 65,536-character comment limit.
+func TestMarkdownFitsAComment(t *testing.T) {
+	var findings []checks.Finding
+	for i := range 60 {
+		findings = append(findings, checks.Finding{Message: strings.Repeat("m", 200), Path: fmt.Sprintf("%04d/%s", i, strings.Repeat("d/", 700))})
+	}
+	rep := checks.NewReport([]checks.TargetReport{{Name: "r", Kind: checks.KindRepo, Results: []checks.Result{{
+		ID: "SEC-01", Title: "t", Section: "secrets", Severity: checks.SeverityCritical, Status: checks.StatusFail, Findings: findings,
+	}}}})
+	out := render(t, Markdown{}, rep)
+	if n := utf8.RuneCount(out); n > 65536 {
+		t.Errorf("the Markdown report has %d characters, over GitHub's comment limit", n)
+	}
+	if !strings.Contains(string(out), "more (see the JSON report)") {
+		t.Error("the cut is not said")
+	}
+}

@@ -29,6 +29,10 @@ var statusIcon = map[checks.Status]string{
 // comment at 65,536 characters); the JSON report has them all.
 const maxMarkdownFindings = 50
 
+// maxMarkdownBytes is where findings stop being listed, leaving room for the
+// rest of the document under GitHub's 65,536-character comment limit.
+const maxMarkdownBytes = 55000
+
 // Write implements Reporter.
 func (Markdown) Write(w io.Writer, r checks.Report) error {
 	ew := &errWriter{w: w}
@@ -73,11 +77,12 @@ func (Markdown) Write(w io.Writer, r checks.Report) error {
 			fmt.Fprintf(ew, "\n**%s** %s: %d finding(s)\n\n<details><summary>Show</summary>\n\n",
 				mdText(res.ID), mdText(res.Title), len(res.Findings))
 			for i, f := range res.Findings {
-				if i == maxMarkdownFindings {
+				line := fmt.Sprintf("- %s\n", mdFinding(f))
+				if i == maxMarkdownFindings || ew.n+len(line) > maxMarkdownBytes {
 					fmt.Fprintf(ew, "- … and %d more (see the JSON report)\n", len(res.Findings)-i)
 					break
 				}
-				fmt.Fprintf(ew, "- %s\n", mdFinding(f))
+				io.WriteString(ew, line)
 			}
 			if it.Remediation != "" && res.Status == checks.StatusFail {
 				fmt.Fprintf(ew, "\n**How to fix:** %s\n", mdText(it.Remediation))

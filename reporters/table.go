@@ -238,6 +238,7 @@ func Printable(s string) string {
 type errWriter struct {
 	w   io.Writer
 	err error
+	n   int // bytes written
 }
 
 func (e *errWriter) Write(p []byte) (int, error) {
@@ -245,6 +246,7 @@ func (e *errWriter) Write(p []byte) (int, error) {
 		return 0, e.err
 	}
 	n, err := e.w.Write(p)
+	e.n += n
 	e.err = err
 	return n, err
 }

@@ -96,11 +96,16 @@ func Parse(file string, content []byte, knownID func(string) bool) (*Config, err
 		return nil, fmt.Errorf("%s:%d: %s", file, line, problem)
 	}
 	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	if err := dec.Decode(&doc); err != nil {
 		if err.Error() == "EOF" {
 			return cfg, nil // an empty file
 		}
 		return nil, syntaxError(file, content, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return nil, fmt.Errorf("%s:%d: a second YAML document: audit reads one; merge them", file, next.Line)
 	}
 	p := parser{file: file, knownID: knownID}
 	root := doc.Content[0]
@@ -248,6 +253,9 @@ func (p parser) exception(item *yaml.Node, kind string, fields map[string]bool) 
 		if !fields[key.Value] {
 			return e, p.errorf(key, "unknown %s field %q", kind, key.Value)
 		}
+		if value.Kind == yaml.AliasNode && value.Alias != nil {
+			value = value.Alias // reason: *shared
+		}
 		if value.Kind != yaml.ScalarNode {
 			return e, p.errorf(value, "%s must be a single value", key.Value)
 		}
@@ -264,6 +272,9 @@ func (p parser) exception(item *yaml.Node, kind string, fields map[string]bool) 
 	switch {
 	case e.ID == "":
 		return e, p.errorf(item, "%s without id", kind)
+	case values["fingerprint"] != nil && e.Fingerprint == "":
+		// An empty fingerprint would waive the whole item unnoticed.
+		return e, p.errorf(values["fingerprint"], "%s for %s with an empty fingerprint (leave the key out to waive the whole item)", kind, e.ID)
 	case p.knownID != nil && !p.knownID(e.ID):
 		return e, p.errorf(values["id"], "%s for unknown checklist item %q (see audit checks)", kind, e.ID)
 	case e.Reason == "":

@@ -256,6 +256,9 @@ func TestParseErrors(t *testing.T) {
 		{"attestation without reason", "attestations:\n  - id: MAN-01\n    by: bob\n    expires: 2027-01-31\n", 2, "attestation for MAN-01 without a reason"},
 		{"attestation without expires", "attestations:\n  - id: MAN-01\n    by: bob\n    reason: r\n", 2, "attestation for MAN-01 without expires"},
 
+		{"empty fingerprint", "waivers:\n  - id: SEC-01\n    fingerprint: ''\n    reason: r\n    expires: 2027-01-31\n", 3, "with an empty fingerprint"},
+		{"a second document", "waivers:\n" + ok + "---\nwaivers: []\n", 5, "a second YAML document"},
+
 		// unknown id: the line of the id
 		{"unknown id", "waivers:\n" + ok + "  - reason: r\n    expires: 2027-01-31\n    id: SEC-99\n", 7, `waiver for unknown checklist item "SEC-99"`},
 		{"unknown attestation id", "attestations:\n  - {by: b, reason: r, expires: 2027-01-31,\n     id: NOPE-1}\n", 3, `attestation for unknown checklist item "NOPE-1"`},
@@ -508,5 +511,13 @@ func TestLoadUnreadable(t *testing.T) {
 	_, err := config.Load(p, known)
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("Load of an unreadable file: %v, want a permission error", err)
+	}
+}
+
+// TestParseAlias: a shared reason through a YAML alias is read.
+func TestParseAlias(t *testing.T) {
+	cfg, err := config.Parse("a.yaml", []byte("waivers:\n  - id: SEC-01\n    reason: &r shared reason\n    expires: 2027-01-31\n  - id: SEC-02\n    reason: *r\n    expires: 2027-01-31\n"), nil)
+	if err != nil || len(cfg.Waivers) != 2 || cfg.Waivers[1].Reason != "shared reason" {
+		t.Fatalf("Parse: %v, %+v", err, cfg)
 	}
 }

@@ -192,6 +192,14 @@ func TestCheckErrorExitsTwo(t *testing.T) {
 	if res.Status != checks.StatusError || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, ".gitleaks.toml") {
 		t.Errorf("result = %+v, want error naming .gitleaks.toml", res)
 	}
+	// No SARIF is written: GitHub would close the alerts of the check that could not run.
+	sarif := filepath.Join(t.TempDir(), "audit.sarif")
+	if code, _, stderr := runCLI(t, "", "--report", "sarif="+sarif, r.Dir); code != checks.ExitError || !strings.Contains(stderr, "not writing the SARIF report") {
+		t.Errorf("exit %d, stderr %q; want 2 and no SARIF", code, stderr)
+	}
+	if _, err := os.Stat(sarif); err == nil {
+		t.Error("a SARIF report was written for a run whose check could not run")
+	}
 	// Even with the report in a file, the user learns on stderr that a check could not run.
 	if !strings.Contains(stderr, "SEC-01 could not be checked") || !strings.Contains(stderr, ".gitleaks.toml") {
 		t.Errorf("stderr = %q, want the check error", stderr)

@@ -192,7 +192,15 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	report := checks.NewReport(targets)
 	report.Checklist = engine.Checklist()
 
+	incomplete := report.ExitCode(checks.SeverityLow) == checks.ExitError
 	for _, out := range outs {
+		if out.format == "sarif" && incomplete {
+			// GitHub closes every open alert a SARIF upload lacks: one
+			// without the results of a check that could not run would
+			// close that check's alerts as fixed.
+			fmt.Fprintf(stderr, "audit: not writing the SARIF report: a check could not run, and GitHub would take its missing results as fixed.\n")
+			continue
+		}
 		if err := writeReport(out.path, stdout, func(w io.Writer) error { return out.reporter.Write(w, report) }); err != nil {
 			return fail(err)
 		}
