@@ -121,9 +121,11 @@ func hookScript(binary string) string {
 %s (written by audit hook install)
 # Refuses the commit when the staged change adds a secret, or when the check
 # cannot run. Skip it once with: git commit --no-verify
-%s --staged
+# Quiet when the change is clean; the report when it is not.
+out=$(%s --staged 2>&1)
 status=$?
 if [ "$status" -ne 0 ]; then
+	printf '%%s\n' "$out" >&2
 	echo "audit: commit refused (exit $status): fix the findings above, or skip this check once with git commit --no-verify." >&2
 fi
 exit "$status"
