@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -188,39 +189,51 @@ func newScan(ctx context.Context, repo *checks.Repo) (*scan, error) {
 	return s, nil
 }
 
-// readRepoFile returns a small configuration file at the repository root,
-// or "" when there is none. It refuses anything but a regular file inside
-// the repository (a symlink to /dev/urandom would hang gitleaks).
-//
-// An untracked file is not read, with a warning: it is nobody's decision
-// but the local user's, and would silence the scan without a trace.
+// readRepoFile returns a configuration file at the repository root as the
+// index holds it, or "" when the index has none. The index is what the
+// next commit holds: an unstaged edit (say, an allowlist for everything)
+// must not silence the pre-commit scan, and an untracked file is nobody's
+// decision but the local user's. Either is named in a warning. Only a
+// regular file is read (a symlink to /dev/urandom would hang gitleaks).
 func (s *scan) readRepoFile(ctx context.Context, name string) (string, error) {
-	info, err := s.root.Lstat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
+	entry, err := gitrepo.RepoOutput(ctx, s.repo, "ls-files", "-z", "--stage", "--", name)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", name, err)
 	}
-	if !info.Mode().IsRegular() {
-		return "", fmt.Errorf("read %s: it is a %s, and only a regular file at the repository root is read", name, fileKind(info.Mode()))
+	info, statErr := s.root.Lstat(name)
+	if entry == "" {
+		if statErr == nil {
+			s.warn(fmt.Sprintf("ignoring %s: it is not tracked (git add it to apply it)", name))
+		}
+		return "", nil
 	}
-	tracked, err := gitrepo.RepoOutput(ctx, s.repo, "ls-files", "--", name)
+	// "<mode> <object> <stage>\t<path>"
+	meta, _, _ := strings.Cut(entry, "\t")
+	fields := strings.Fields(meta)
+	if len(fields) < 2 || (fields[0] != "100644" && fields[0] != "100755") {
+		kind := "special file"
+		if len(fields) > 0 && fields[0] == "120000" {
+			kind = "symlink"
+		}
+		return "", fmt.Errorf("read %s: it is a %s, and only a regular file at the repository root is read", name, kind)
+	}
+	size, err := gitrepo.RepoOutput(ctx, s.repo, "cat-file", "-s", fields[1])
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", name, err)
 	}
-	if strings.TrimSpace(tracked) == "" {
-		s.warn(fmt.Sprintf("ignoring %s: it is not tracked (git add it to apply it)", name))
-		return "", nil
-	}
-	if info.Size() > maxRepoFileSize {
+	if n, err := strconv.Atoi(strings.TrimSpace(size)); err != nil || n > maxRepoFileSize {
 		return "", fmt.Errorf("read %s: larger than %d bytes", name, maxRepoFileSize)
 	}
-	b, err := s.root.ReadFile(name)
+	content, err := gitrepo.RepoOutput(ctx, s.repo, "cat-file", "blob", fields[1])
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", name, err)
 	}
-	return string(b), nil
+	if statErr == nil && info.Mode().IsRegular() {
+		if disk, err := s.root.ReadFile(name); err == nil && string(disk) != content {
+			s.warn(fmt.Sprintf("ignoring unstaged changes to %s: the staged version applies (git add it to apply them)", name))
+		}
+	}
+	return content, nil
 }
 
 func (s *scan) run(ctx context.Context) error {

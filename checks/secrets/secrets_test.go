@@ -380,3 +380,21 @@ func TestUntrackedConfigIsIgnored(t *testing.T) {
 		t.Errorf("once staged, the repository's rules apply; findings %+v", data.Findings)
 	}
 }
+
+// TestUnstagedConfigEditIsIgnored: the rules that apply are the staged
+// ones; an unstaged allowlist-everything edit cannot silence the scan.
+func TestUnstagedConfigEditIsIgnored(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("config", map[string]string{RepoConfigFile: "[extend]\nuseDefault = true\n"})
+	r.Write(RepoConfigFile, "[extend]\nuseDefault = true\n[allowlist]\npaths = ['''.*''']\n")
+	r.Stage(map[string]string{"new.env": "KEY=" + gittest.StripeKey() + "\n"})
+	for _, scope := range []checks.RepoScope{checks.ScopeStaged, checks.ScopeTree, checks.ScopeFull} {
+		data, facts := collect(t, r.Dir, scope)
+		if len(data.Findings) == 0 {
+			t.Errorf("%s: an unstaged allowlist silenced the scan", scope)
+		}
+		if w := strings.Join(facts.Warnings, "\n"); !strings.Contains(w, "ignoring unstaged changes to .gitleaks.toml") {
+			t.Errorf("%s: warnings = %q", scope, w)
+		}
+	}
+}
