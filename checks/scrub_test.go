@@ -1,16 +1,21 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"audit/checks/gitrepo/gittest"
+)
 
 func TestScrubTokens(t *testing.T) {
+	// Token-shaped values are made at run time: none is committed here.
 	for _, tc := range []struct{ in, want string }{
-		{"ghp_ABCdef0123456789ABCdef0123456789abcd! is not a valid attribute name: .gitattributes:1",
+		{gittest.GitHubPAT() + "! is not a valid attribute name: .gitattributes:1",
 			"…! is not a valid attribute name: .gitattributes:1"},
 		{"fatal: unable to read 78981922613b2afb6025042ff6bd878ac1994e85", "fatal: unable to read 78981922613b2afb6025042ff6bd878ac1994e85"},
-		{"regex: sk_live_4eC39HqLyjWDarjtT1zdp7dc(", "regex: …("},
+		{"regex: " + gittest.StripeKey() + "(", "regex: …("},
 		{"exhaustive rename detection was skipped", "exhaustive rename detection was skipped"},
 		{"path refs/heads/main and src/internal/handler.go", "path refs/heads/main and src/internal/handler.go"},
-		{"AKIAIOSFODNN7EXAMPL3 in a sentence", "… in a sentence"},
+		{gittest.AWSKeyID() + " in a sentence", "… in a sentence"},
 		{"short a1b2c3", "short a1b2c3"},
 	} {
 		if got := ScrubTokens(tc.in); got != tc.want {

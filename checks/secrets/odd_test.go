@@ -373,3 +373,16 @@ func TestShallowFingerprintsSurvivePushes(t *testing.T) {
 		t.Errorf("warnings = %q, want the cut in the --since range", w)
 	}
 }
+
+// TestIgnoredPathsAreNamed: a text file gitleaks' allowlist skips by name
+// (a .pdf that is text) is not scanned, and the user is told; lock files
+// are not worth a warning.
+func TestIgnoredPathsAreNamed(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("c", map[string]string{"notes.pdf": "T=" + gittest.GitHubPAT() + "\n", "go.sum": "x\n"})
+	_, facts := collect(t, r.Dir, checks.ScopeTree)
+	w := strings.Join(facts.Warnings, "\n")
+	if !strings.Contains(w, "1 tracked files are not scanned") || !strings.Contains(w, "notes.pdf") || strings.Contains(w, "go.sum") {
+		t.Errorf("warnings = %q", w)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"runtime"
 	"slices"
 	"strconv"
@@ -25,6 +26,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/rs/zerolog"
+	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
 	"github.com/zricethezav/gitleaks/v8/report"
@@ -152,6 +154,8 @@ type scan struct {
 	// boundary holds the commits of a shallow clone whose parents are
 	// missing: their diff is their whole tree, not what they added.
 	boundary map[string]bool
+	// redactedPaths caches safePath: path -> path with its secrets redacted.
+	redactedPaths sync.Map
 	// historySecrets holds hashes of (rule, path, secret) seen in history.
 	historySecrets map[[32]byte]bool
 }
@@ -336,10 +340,24 @@ func (s *scan) scanTree(ctx context.Context) error {
 	if len(submodules) > 0 {
 		s.warn(fmt.Sprintf("submodules are not scanned, audit each on its own: %s", strings.Join(submodules, ", ")))
 	}
+	var ignored []string
+	for _, p := range paths {
+		if pathIgnored(&s.detector.Config, p) && !expectedIgnore(p) {
+			ignored = append(ignored, p)
+		}
+	}
+	if len(ignored) > 0 {
+		examples := ignored[:min(3, len(ignored))]
+		s.warn(fmt.Sprintf("%d tracked files are not scanned: the rules' allowlist ignores their paths (documents, binaries by name…), e.g. %s",
+			len(ignored), strings.Join(examples, ", ")))
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.workers)
 	for _, p := range paths {
-		g.Go(func() error { return s.scanFile(gctx, p) })
+		g.Go(func() error {
+			s.scanName(gctx, p)
+			return s.scanFile(gctx, p)
+		})
 	}
 	return g.Wait()
 }
@@ -502,6 +520,7 @@ func (s *scan) detect(ctx context.Context, frag sources.Fragment, source string,
 			continue
 		}
 		l := toLeak(f, source, s.ignore)
+		l.Path, l.GitleaksFingerprint = s.safePath(ctx, l.Path, l.GitleaksFingerprint)
 		if source == SourceHistory && s.boundary[f.Commit] {
 			// Not what that commit added: keep no commit, and the
 			// fingerprint of the secret at its path, stable across pushes.
@@ -618,6 +637,71 @@ func toLeak(f report.Finding, source string, ignore ignoreList) Leak {
 		l.IgnoredBy = IgnoreFile
 	}
 	return l
+}
+
+// pathIgnored tells whether gitleaks skips a file by its path alone: a
+// global allowlist whose paths match, as gitleaks' detector decides it.
+func pathIgnored(cfg *config.Config, path string) bool {
+	for _, a := range cfg.Allowlists {
+		if len(a.Paths) == 0 || !a.PathAllowed(path) {
+			continue
+		}
+		if a.MatchCondition != config.AllowlistMatchAnd ||
+			len(a.Commits) == 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// expectedIgnore tells the ignored paths no one expects scanned (lock and
+// checksum files, vendored trees), which need no warning.
+func expectedIgnore(p string) bool {
+	base := path.Base(p)
+	switch {
+	case strings.HasPrefix(p, "vendor/") || strings.Contains(p, "node_modules/"):
+		return true
+	case strings.HasSuffix(base, ".lock") || strings.HasSuffix(base, ".sum"):
+		return true
+	}
+	switch base {
+	case "go.mod", "package-lock.json", "pnpm-lock.yaml", "npm-shrinkwrap.json":
+		return true
+	}
+	return false
+}
+
+// scanName reports a secret in a tracked file's path (a token used as a
+// file or directory name).
+func (s *scan) scanName(ctx context.Context, path string) {
+	for _, f := range s.detector.DetectContext(ctx, detect.Fragment{Raw: path}) {
+		redacted, _ := s.safePath(ctx, path, "")
+		s.add(Leak{
+			RuleID:      f.RuleID,
+			Description: f.Description,
+			Source:      SourceTree,
+			Path:        redacted,
+			Excerpt:     "(in the file name)",
+			Fingerprint: fingerprint(f.RuleID, path, "", 0, 0, "(file name)"),
+		})
+	}
+}
+
+// safePath returns a path, and a text that quotes it, with any secret the
+// path holds replaced by REDACTED: a path is printed in every report.
+func (s *scan) safePath(ctx context.Context, path, quoting string) (string, string) {
+	if cached, ok := s.redactedPaths.Load(path); ok {
+		safe := cached.(string)
+		return safe, strings.ReplaceAll(quoting, path, safe)
+	}
+	safe := path
+	for _, f := range s.detector.DetectContext(ctx, detect.Fragment{Raw: path}) {
+		if f.Secret != "" {
+			safe = strings.ReplaceAll(safe, f.Secret, Redacted)
+		}
+	}
+	s.redactedPaths.Store(path, safe)
+	return safe, strings.ReplaceAll(quoting, path, safe)
 }
 
 // fileKind names the type of a file for an error message.
