@@ -301,3 +301,13 @@ func TestFactsCommand(t *testing.T) {
 		t.Errorf("facts on a non-repository: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestThisRepositoryHasNoSecrets dogfoods SEC-01 on this very checkout's
+// tracked files: a test that commits a token-shaped literal fails here
+// (tests make such values at run time; history is audited by .ci/run).
+func TestThisRepositoryHasNoSecrets(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "--no-history", "--format", "json", "../..")
+	if code != checks.ExitOK {
+		t.Errorf("audit --no-history of this repository: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
