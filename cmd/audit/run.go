@@ -199,6 +199,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 			// without the results of a check that could not run would
 			// close that check's alerts as fixed.
 			fmt.Fprintf(stderr, "audit: not writing the SARIF report: a check could not run, and GitHub would take its missing results as fixed.\n")
+			// Nor leave an older one there for an upload step to send.
+			if info, err := os.Lstat(out.path); err == nil && info.Mode().IsRegular() {
+				if os.Remove(out.path) == nil {
+					fmt.Fprintf(stderr, "audit: removed the SARIF report of an earlier run at %s.\n", reporters.Printable(out.path))
+				}
+			}
 			continue
 		}
 		if err := writeReport(out.path, stdout, func(w io.Writer) error { return out.reporter.Write(w, report) }); err != nil {
