@@ -382,7 +382,7 @@ func TestIgnoredPathsAreNamed(t *testing.T) {
 	r.Commit("c", map[string]string{"notes.pdf": "T=" + gittest.GitHubPAT() + "\n", "go.sum": "x\n"})
 	_, facts := collect(t, r.Dir, checks.ScopeTree)
 	w := strings.Join(facts.Warnings, "\n")
-	if !strings.Contains(w, "1 tracked files are not scanned") || !strings.Contains(w, "notes.pdf") || strings.Contains(w, "go.sum") {
+	if !strings.Contains(w, "1 tracked text files are not scanned") || !strings.Contains(w, "notes.pdf") || strings.Contains(w, "go.sum") {
 		t.Errorf("warnings = %q", w)
 	}
 }
