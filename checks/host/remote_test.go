@@ -1,0 +1,167 @@
+package host
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"audit/checks/host/sshdtest"
+)
+
+func connect(t *testing.T, spec string, o Options) *Remote {
+	t.Helper()
+	r, err := Connect(context.Background(), spec, o)
+	if err != nil {
+		t.Fatalf("Connect %s: %v", spec, err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func TestRemoteRunsCommandsReadsFilesAndTunnels(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	r := connect(t, "root@"+s.Addr(), Options{Identities: []string{s.ClientKey}, KnownHosts: s.KnownHosts})
+	ctx := context.Background()
+
+	out, err := r.Run(ctx, "echo", "it's a test")
+	if err != nil || strings.TrimSpace(string(out)) != "it's a test" {
+		t.Errorf("Run echo = %q, %v", out, err)
+	}
+	_, err = r.Run(ctx, "sh", "-c", "echo oops >&2; exit 3")
+	var exit *ExitError
+	if !errors.As(err, &exit) || exit.Code != 3 || !strings.Contains(exit.Error(), "oops") {
+		t.Errorf("Run exit 3 = %v", err)
+	}
+	content, err := r.ReadFile(ctx, s.Config)
+	if err != nil || !strings.Contains(string(content), "ListenAddress 127.0.0.1") {
+		t.Errorf("ReadFile = %q, %v", content, err)
+	}
+	// Commands run as parallel sessions on the one connection.
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() { _, err := r.Run(ctx, "sleep", "0.2"); errs <- err }()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("parallel Run: %v", err)
+		}
+	}
+	// A command is ended with its context.
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := r.Run(short, "sleep", "30"); err == nil || time.Since(start) > 10*time.Second {
+		t.Errorf("Run past its deadline: %v after %s", err, time.Since(start))
+	}
+	// TCP to the host's own services goes through the connection.
+	conn, err := r.Dial(ctx, s.Addr())
+	if err != nil {
+		t.Fatalf("Dial through SSH: %v", err)
+	}
+	defer conn.Close()
+	banner, _ := bufio.NewReader(conn).ReadString('\n')
+	if !strings.HasPrefix(banner, "SSH-2.0-") {
+		t.Errorf("banner through the tunnel = %q", banner)
+	}
+}
+
+func TestHostKeyChecking(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	other := sshdtest.Start(t, sshdtest.Options{})
+	spec := "root@" + s.Addr()
+	ids := []string{s.ClientKey}
+
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	os.WriteFile(empty, nil, 0o600)
+	if _, err := Connect(context.Background(), spec, Options{Identities: ids, KnownHosts: empty}); err == nil ||
+		!strings.Contains(err.Error(), "is unknown") || !strings.Contains(err.Error(), "SHA256:") || !strings.Contains(err.Error(), "ssh-keyscan") {
+		t.Errorf("unknown host key: %v", err)
+	}
+
+	// Another server's key recorded for this address: the key changed.
+	changed := filepath.Join(t.TempDir(), "known_hosts")
+	b, _ := os.ReadFile(other.KnownHosts)
+	os.WriteFile(changed, []byte(strings.ReplaceAll(string(b), other.Port, s.Port)), 0o600)
+	if _, err := Connect(context.Background(), spec, Options{Identities: ids, KnownHosts: changed, AcceptNewHostKey: true}); err == nil ||
+		!strings.Contains(err.Error(), "CHANGED") {
+		t.Errorf("changed host key, even with AcceptNewHostKey: %v", err)
+	}
+
+	// Accepting a new key records it; the next connection needs no opt-in.
+	fresh := filepath.Join(t.TempDir(), "sub", "known_hosts")
+	connect(t, spec, Options{Identities: ids, KnownHosts: fresh, AcceptNewHostKey: true})
+	connect(t, spec, Options{Identities: ids, KnownHosts: fresh})
+}
+
+func TestUnreachable(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	start := time.Now()
+	_, err := Connect(context.Background(), "root@127.0.0.1:1", Options{Identities: []string{s.ClientKey}, KnownHosts: s.KnownHosts, DialTimeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "connect to 127.0.0.1:1") || time.Since(start) > 5*time.Second {
+		t.Errorf("closed port: %v after %s", err, time.Since(start))
+	}
+	// A wrong key is refused with SSH's own reason.
+	wrong := filepath.Join(t.TempDir(), "none")
+	if _, err := Connect(context.Background(), "root@"+s.Addr(), Options{Identities: []string{wrong}, KnownHosts: s.KnownHosts}); err == nil ||
+		!strings.Contains(err.Error(), "unable to authenticate") {
+		t.Errorf("no usable key: %v", err)
+	}
+}
+
+// TestSSHConfigAliasAndProxyJump: an ssh_config alias gives host name,
+// port, user and key; ProxyJump goes through another host.
+func TestSSHConfigAliasAndProxyJump(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	cfg := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(cfg, []byte(`Host jump
+  HostName 127.0.0.1
+  Port `+s.Port+`
+  User root
+  IdentityFile `+s.ClientKey+`
+
+Host db-1
+  HostName 127.0.0.1
+  Port `+s.Port+`
+  User root
+  IdentityFile `+s.ClientKey+`
+
+Host db-behind
+  HostName 127.0.0.1
+  Port `+s.Port+`
+  User root
+  IdentityFile `+s.ClientKey+`
+  ProxyJump jump
+`), 0o600)
+	for _, alias := range []string{"db-1", "db-behind"} {
+		r := connect(t, alias, Options{SSHConfig: cfg, KnownHosts: s.KnownHosts})
+		if out, err := r.Run(context.Background(), "id", "-u"); err != nil || strings.TrimSpace(string(out)) != "0" {
+			t.Errorf("%s: id -u = %q, %v", alias, out, err)
+		}
+		if alias == "db-behind" && len(r.jumps) != 1 {
+			t.Errorf("db-behind went through %d jump hosts, want 1", len(r.jumps))
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	for _, tc := range []struct{ spec, user, host, port string }{
+		{"root@db-1:2222", "root", "db-1", "2222"},
+		{"db-1", "", "db-1", "22"},
+		{"ops@[::1]:2200", "ops", "::1", "2200"},
+	} {
+		e, err := resolve(tc.spec, nil)
+		if err != nil || (tc.user != "" && e.user != tc.user) || e.host != tc.host || e.port != tc.port {
+			t.Errorf("resolve(%q) = %+v, %v", tc.spec, e, err)
+		}
+	}
+	for _, bad := range []string{"", "root@", "db:99999", "db:x"} {
+		if _, err := resolve(bad, nil); err == nil {
+			t.Errorf("resolve(%q) accepted", bad)
+		}
+	}
+}
