@@ -99,6 +99,13 @@ that could not run).`,
 	f.StringVar(&o.failOn, "fail-on", "low", "lowest `SEVERITY` whose failure makes the exit code 1: critical, high, medium, low")
 	f.StringVar(&o.config, "config", "", "configuration `FILE` with waivers and attestations (default: .audit.yaml at the repository root)")
 	f.StringVar(&o.baseline, "baseline", "", "a previous JSON `REPORT`: its findings no longer fail, only new ones do")
+	f.StringArrayVar(&o.hosts, "host", nil, "audit a host over SSH: `[USER@]HOST[:PORT]` or an ssh_config alias (repeatable)")
+	f.BoolVar(&o.local, "local", false, "audit this machine")
+	f.StringArrayVarP(&o.ssh.Identities, "identity", "i", nil, "SSH private key `FILE` to try first (repeatable)")
+	f.StringVar(&o.ssh.KnownHosts, "known-hosts", "", "known_hosts `FILE` (default ~/.ssh/known_hosts)")
+	f.BoolVar(&o.ssh.AcceptNewHostKey, "accept-new-host-key", false, "record the key of a host not yet in known_hosts (a changed key is always refused)")
+	f.BoolVar(&o.ssh.Sudo, "sudo", false, "run host commands with sudo -n (a refused sudo is an error, never a pass)")
+	f.DurationVar(&o.ssh.DialTimeout, "connect-timeout", 5*time.Second, "how long to wait for a host to connect and authenticate")
 	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr), newHookCommand(stdout, stderr))
 	return root
 }

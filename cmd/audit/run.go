@@ -19,6 +19,7 @@ import (
 	"audit/checks/baseline"
 	"audit/checks/config"
 	"audit/checks/gitrepo"
+	"audit/checks/host"
 	"audit/policies"
 	"audit/reporters"
 )
@@ -35,8 +36,20 @@ type options struct {
 	failOn    string
 	config    string
 	baseline  string
+	// pathGiven is true when PATH was named: with hosts, the repository is
+	// audited only then.
+	pathGiven bool
+	hosts     []string
+	local     bool
+	ssh       host.Options
 	// now is the time waivers and attestations are judged at.
 	now time.Time
+}
+
+// auditsRepo tells whether the run audits a repository: always, unless
+// only hosts were named.
+func (o options) auditsRepo() bool {
+	return o.pathGiven || (len(o.hosts) == 0 && !o.local)
 }
 
 func (o options) scope() checks.RepoScope {
@@ -56,7 +69,7 @@ func (o *options) takeArgs(args []string) error {
 	}
 	o.path = "."
 	if len(args) == 1 {
-		o.path = args[0]
+		o.path, o.pathGiven = args[0], true
 	}
 	return nil
 }
@@ -144,21 +157,26 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if o.since != "" && o.scope() != checks.ScopeFull {
 		return fail(errors.New("--since reads history: it cannot be used with --staged or --no-history"))
 	}
-	repo, err := gitrepo.Open(ctx, o.path, o.scope())
-	if err != nil {
-		return fail(err)
-	}
-	if o.since != "" {
-		if err := gitrepo.VerifyRevision(ctx, repo.Root, o.since); err != nil {
-			return fail(fmt.Errorf("--since: %w", err))
+	var targets []checks.Target
+	configRoot := ""
+	if o.auditsRepo() {
+		repo, err := gitrepo.Open(ctx, o.path, o.scope())
+		if err != nil {
+			return fail(err)
 		}
-		repo.Since = o.since
+		if o.since != "" {
+			if err := gitrepo.VerifyRevision(ctx, repo.Root, o.since); err != nil {
+				return fail(fmt.Errorf("--since: %w", err))
+			}
+			repo.Since = o.since
+		}
+		targets, configRoot = append(targets, repo), repo.Root
 	}
 	engine, err := policies.Compile(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	cfg, err := loadConfig(o.config, repo.Root, engine)
+	cfg, err := loadConfig(o.config, configRoot, engine)
 	if err != nil {
 		return fail(err)
 	}
@@ -174,22 +192,31 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}
 	}
 
-	targets := auditTargets(ctx, engine, []checks.Target{repo})
+	hosts, unreachable := connectHosts(ctx, o)
+	defer func() {
+		for _, h := range hosts {
+			h.Close()
+		}
+	}()
+	for _, h := range hosts {
+		targets = append(targets, h)
+	}
+	reports := append(auditTargets(ctx, engine, targets), unreachable...)
 	if ctx.Err() != nil {
 		return fail(errors.New("interrupted"))
 	}
-	if hidden := base.Filter(targets); hidden > 0 {
+	if hidden := base.Filter(reports); hidden > 0 {
 		fmt.Fprintf(stderr, "audit: %d findings are in the baseline %s and not reported.\n", hidden, o.baseline)
 	}
 	var notes []string
 	if cfg != nil {
-		notes = cfg.Apply(targets, o.now)
+		notes = cfg.Apply(reports, o.now)
 		if o.scope() != checks.ScopeFull || o.since != "" || o.baseline != "" {
 			// An exception may cover what this partial run did not look at.
 			notes = nil
 		}
 	}
-	report := checks.NewReport(targets)
+	report := checks.NewReport(reports)
 	report.Checklist = engine.Checklist()
 
 	incomplete := report.ExitCode(checks.SeverityLow) == checks.ExitError
@@ -218,6 +245,35 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	return report.ExitCode(failOn)
 }
 
+// connectHosts reaches every --host (and --local) in parallel. A host that
+// cannot be reached or authenticated becomes a target report with its
+// error, so that one dead host never hides the others.
+func connectHosts(ctx context.Context, o options) ([]host.Host, []checks.TargetReport) {
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		hosts  []host.Host
+		failed []checks.TargetReport
+	)
+	if o.local {
+		hosts = append(hosts, &host.Local{Sudo: o.ssh.Sudo})
+	}
+	for _, spec := range o.hosts {
+		wg.Go(func() {
+			h, err := host.Connect(ctx, spec, o.ssh)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed = append(failed, checks.TargetReport{Name: spec, Kind: checks.KindHost, Error: err.Error()})
+				return
+			}
+			hosts = append(hosts, h)
+		})
+	}
+	wg.Wait()
+	return hosts, failed
+}
+
 // loadConfig reads --config, or .audit.yaml at the repository's root when
 // there is one. Every exception must name a checklist item the engine knows.
 func loadConfig(flag, root string, engine *policies.Engine) (*config.Config, error) {
@@ -225,6 +281,9 @@ func loadConfig(flag, root string, engine *policies.Engine) (*config.Config, err
 	known := func(id string) bool { _, ok := items[id]; return ok }
 	if flag != "" {
 		return config.Load(flag, known)
+	}
+	if root == "" {
+		return nil, nil
 	}
 	file := filepath.Join(root, config.DefaultFile)
 	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
@@ -333,6 +392,9 @@ func printDiagnostics(stderr io.Writer, report checks.Report) {
 		}
 		for _, w := range t.Warnings {
 			fmt.Fprintf(stderr, "audit: warning: %s: %s\n", name, reporters.Printable(w))
+		}
+		if t.Error == "" && len(t.Results) == 0 {
+			fmt.Fprintf(stderr, "audit: note: %s: no checklist item of this build applies to a %s yet (see audit checks).\n", name, t.Kind)
 		}
 	}
 }
