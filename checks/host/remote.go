@@ -215,7 +215,11 @@ func (e *hostKeyError) Error() string { return e.msg }
 func hostKeyCheck(file string, acceptNew bool, addr string) (ssh.HostKeyCallback, []string, error) {
 	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 		if !acceptNew {
-			return nil, nil, fmt.Errorf("known_hosts file %s does not exist: add the host's key to it (ssh-keyscan), or pass --accept-new-host-key", file)
+			// Refuse at the handshake, so that a dead host still reads as one.
+			return func(hostname string, _ net.Addr, key ssh.PublicKey) error {
+				return &hostKeyError{msg: fmt.Sprintf("the host key of %s is unknown: %s %s, and the known_hosts file %s does not exist. Check the fingerprint, then trust it with: ssh-keyscan -p PORT HOST >> %s (or rerun with --accept-new-host-key)",
+					hostname, key.Type(), ssh.FingerprintSHA256(key), file, file)}
+			}, nil, nil
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 			return nil, nil, err

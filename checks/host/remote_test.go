@@ -83,6 +83,12 @@ func TestHostKeyChecking(t *testing.T) {
 		t.Errorf("unknown host key: %v", err)
 	}
 
+	missing := filepath.Join(t.TempDir(), "no", "known_hosts")
+	if _, err := Connect(context.Background(), spec, Options{Identities: ids, KnownHosts: missing}); err == nil ||
+		!strings.Contains(err.Error(), "is unknown") || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing known_hosts: %v", err)
+	}
+
 	// Another server's key recorded for this address: the key changed.
 	changed := filepath.Join(t.TempDir(), "known_hosts")
 	b, _ := os.ReadFile(other.KnownHosts)
