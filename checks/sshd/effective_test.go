@@ -1,6 +1,7 @@
 package sshd
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -73,5 +74,38 @@ func TestParseRealSSHDOutput(t *testing.T) {
 		if !slices.Contains(e["hostkey"], filepath.Join(s.Dir, "hk_ed25519")) {
 			t.Errorf("hostkey = %v", e["hostkey"])
 		}
+	}
+}
+
+// osFS reads this machine's files.
+type osFS struct{}
+
+func (osFS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
+func (osFS) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
+
+// TestConfigAgreesWithSSHD: a drop-in under an Include that sets a keyword
+// before the main file does wins in sshd, and the parser names its line.
+func TestConfigAgreesWithSSHD(t *testing.T) {
+	sshd := sshdtest.Require(t)
+	dropins := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dropins, "50-cloud-init.conf"), []byte("# set by the image\nPasswordAuthentication yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := sshdtest.Start(t, sshdtest.Options{Extra: "Include " + dropins + "/*.conf\nPasswordAuthentication no\n"})
+	out, err := exec.Command(sshd, "-T", "-f", s.Config).CombinedOutput()
+	if err != nil {
+		t.Fatalf("sshd -T: %v\n%s", err, out)
+	}
+	e, err := ParseEffective(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseConfig(osFS{}, s.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	where, ok := c.Where("passwordauthentication")
+	if e.Get("passwordauthentication") != "yes" || !ok || where.Value != "yes" || where.File != filepath.Join(dropins, "50-cloud-init.conf") || where.Line != 2 {
+		t.Errorf("sshd says %q; parser says %+v", e.Get("passwordauthentication"), where)
 	}
 }
