@@ -20,7 +20,7 @@ import (
 	"audit/checks"
 )
 
-//go:embed repo/*.rego
+//go:embed repo/*.rego host/*.rego
 var builtin embed.FS
 
 // Policy is one checklist item as its Rego package describes it.

@@ -23,6 +23,7 @@ import (
 
 	"audit/checks"
 	"audit/checks/secrets"
+	"audit/checks/sshd"
 	"audit/policies"
 )
 
@@ -57,6 +58,7 @@ type factsFile struct {
 // fails here instead of silently reaching the policy as a missing field.
 var factSchemas = map[string]func() any{
 	secrets.Namespace: func() any { return new(secrets.Data) },
+	sshd.Namespace:    func() any { return new(sshd.Data) },
 }
 
 // target is a target for tests: the engine reads only its name and kind.

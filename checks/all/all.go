@@ -4,4 +4,5 @@ package all
 
 import (
 	_ "audit/checks/secrets" // SEC-01: secrets in the tree, staged change and history
+	_ "audit/checks/sshd"    // SSH-01..08: sshd configuration, keys and what it offers
 )

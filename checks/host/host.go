@@ -28,6 +28,17 @@ type Host interface {
 	Close() error
 }
 
+// Selection narrows what a host audit reads on a host that runs several
+// instances of a service.
+type Selection struct {
+	// SSHD lists the sshd_config files of the sshd instances to audit
+	// (all running instances when empty).
+	SSHD []string
+}
+
+// SSHDConfigs returns the sshd instances to audit.
+func (s Selection) SSHDConfigs() []string { return s.SSHD }
+
 // ExitError is a command that ran and failed.
 type ExitError struct {
 	Argv   []string

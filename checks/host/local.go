@@ -16,6 +16,7 @@ import (
 type Local struct {
 	// Sudo runs commands with sudo -n.
 	Sudo bool
+	Selection
 }
 
 var _ Host = (*Local)(nil)

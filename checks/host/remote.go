@@ -38,6 +38,7 @@ type Options struct {
 	DialTimeout time.Duration
 	// Sudo runs commands with sudo -n.
 	Sudo bool
+	Selection
 }
 
 // Remote is a host reached over one SSH connection; commands run as
@@ -47,6 +48,7 @@ type Remote struct {
 	client *ssh.Client
 	jumps  []*ssh.Client
 	sudo   bool
+	Selection
 }
 
 var _ Host = (*Remote)(nil)
@@ -133,7 +135,7 @@ func Connect(ctx context.Context, spec string, o Options) (*Remote, error) {
 	}
 	auth, closeAgent := authMethods(o.Identities)
 	defer closeAgent()
-	r := &Remote{name: spec, sudo: o.Sudo}
+	r := &Remote{name: spec, sudo: o.Sudo, Selection: o.Selection}
 	var dial func(ctx context.Context, addr string) (net.Conn, error) = func(ctx context.Context, addr string) (net.Conn, error) {
 		d := net.Dialer{Timeout: o.DialTimeout}
 		return d.DialContext(ctx, "tcp", addr)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -32,8 +33,8 @@ type factsEntry struct {
 func newFactsCommand(stdout, stderr io.Writer) *cobra.Command {
 	var o options
 	cmd := &cobra.Command{
-		Use:   "facts [PATH]",
-		Short: "Print the facts collected from a repository as JSON (the input policies judge)",
+		Use:   "facts [PATH | --host HOST | --local]",
+		Short: "Print the facts collected from a repository or a host as JSON (the input policies judge)",
 		Long: `facts prints what the collectors gathered, before any policy judges it: the
 input document of the Rego policies, in the format of fixtures/<ID>/<case>/facts.json.
 Use it to write or debug a policy, or to find a finding's gitleaks fingerprint
@@ -43,15 +44,30 @@ for .gitleaksignore. It holds no secret value.`,
 			if err := o.takeArgs(args); err != nil {
 				return err
 			}
-			repo, err := gitrepo.Open(cmd.Context(), o.path, o.scope())
-			if err != nil {
-				fmt.Fprintf(stderr, "audit: %v.\n", err)
-				return &exitError{code: checks.ExitError}
+			var target checks.Target
+			if len(o.hosts) > 0 || o.local {
+				if len(o.hosts)+btoi(o.local) != 1 {
+					return errors.New("facts reads one target: name one --host or --local")
+				}
+				hosts, failed := connectHosts(cmd.Context(), o)
+				if len(failed) > 0 {
+					fmt.Fprintf(stderr, "audit: %s: %s.\n", failed[0].Name, failed[0].Error)
+					return &exitError{code: checks.ExitError}
+				}
+				defer hosts[0].Close()
+				target = hosts[0]
+			} else {
+				repo, err := gitrepo.Open(cmd.Context(), o.path, o.scope())
+				if err != nil {
+					fmt.Fprintf(stderr, "audit: %v.\n", err)
+					return &exitError{code: checks.ExitError}
+				}
+				target = repo
 			}
 			doc := factsDocument{Facts: map[string]factsEntry{}}
-			doc.Target.Name, doc.Target.Kind = repo.Name(), repo.Kind()
+			doc.Target.Name, doc.Target.Kind = target.Name(), target.Kind()
 			code := checks.ExitOK
-			for ns, f := range collect(cmd.Context(), repo) {
+			for ns, f := range collect(cmd.Context(), target) {
 				doc.Facts[ns] = factsEntry{Status: f.Status, Reason: f.Reason, Data: f.Data, Warnings: f.Warnings}
 				if f.Status == checks.FactsError {
 					code = checks.ExitError
@@ -72,5 +88,13 @@ for .gitleaksignore. It holds no secret value.`,
 	f := cmd.Flags()
 	f.BoolVar(&o.staged, "staged", false, "only the staged change")
 	f.BoolVar(&o.noHistory, "no-history", false, "the working tree and staged change, not the history")
+	addHostFlags(f, &o)
 	return cmd
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

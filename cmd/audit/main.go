@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"audit/checks"
 	"audit/reporters"
@@ -99,6 +100,13 @@ that could not run).`,
 	f.StringVar(&o.failOn, "fail-on", "low", "lowest `SEVERITY` whose failure makes the exit code 1: critical, high, medium, low")
 	f.StringVar(&o.config, "config", "", "configuration `FILE` with waivers and attestations (default: .audit.yaml at the repository root)")
 	f.StringVar(&o.baseline, "baseline", "", "a previous JSON `REPORT`: its findings no longer fail, only new ones do")
+	addHostFlags(f, &o)
+	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr), newHookCommand(stdout, stderr))
+	return root
+}
+
+// addHostFlags adds the flags that name hosts and say how to reach them.
+func addHostFlags(f *pflag.FlagSet, o *options) {
 	f.StringArrayVar(&o.hosts, "host", nil, "audit a host over SSH: `[USER@]HOST[:PORT]` or an ssh_config alias (repeatable)")
 	f.BoolVar(&o.local, "local", false, "audit this machine")
 	f.StringArrayVarP(&o.ssh.Identities, "identity", "i", nil, "SSH private key `FILE` to try first (repeatable)")
@@ -106,6 +114,5 @@ that could not run).`,
 	f.BoolVar(&o.ssh.AcceptNewHostKey, "accept-new-host-key", false, "record the key of a host not yet in known_hosts (a changed key is always refused)")
 	f.BoolVar(&o.ssh.Sudo, "sudo", false, "run host commands with sudo -n (a refused sudo is an error, never a pass)")
 	f.DurationVar(&o.ssh.DialTimeout, "connect-timeout", 5*time.Second, "how long to wait for a host to connect and authenticate")
-	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr), newHookCommand(stdout, stderr))
-	return root
+	f.StringArrayVar(&o.ssh.Selection.SSHD, "sshd-config", nil, "on a host running several sshd, audit only the one started with this sshd_config `FILE` (repeatable)")
 }

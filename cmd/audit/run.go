@@ -256,7 +256,7 @@ func connectHosts(ctx context.Context, o options) ([]host.Host, []checks.TargetR
 		failed []checks.TargetReport
 	)
 	if o.local {
-		hosts = append(hosts, &host.Local{Sudo: o.ssh.Sudo})
+		hosts = append(hosts, &host.Local{Sudo: o.ssh.Sudo, Selection: o.ssh.Selection})
 	}
 	for _, spec := range o.hosts {
 		wg.Go(func() {

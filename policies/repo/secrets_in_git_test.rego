@@ -2,17 +2,20 @@ package audit.repo.secrets_in_git_test
 
 import data.audit.repo.secrets_in_git as check
 
-leak(overrides) := object.union({
-	"rule_id": "github-pat",
-	"description": "GitHub Personal Access Token",
-	"source": "history",
-	"path": "config/app.env",
-	"line": 3,
-	"commit": "0123456789abcdef0123456789abcdef01234567",
-	"excerpt": "token=REDACTED",
-	"fingerprint": "f00",
-	"gitleaks_fingerprint": "0123456789abcdef0123456789abcdef01234567:config/app.env:github-pat:3",
-}, overrides)
+leak(overrides) := object.union(
+	{
+		"rule_id": "github-pat",
+		"description": "GitHub Personal Access Token",
+		"source": "history",
+		"path": "config/app.env",
+		"line": 3,
+		"commit": "0123456789abcdef0123456789abcdef01234567",
+		"excerpt": "token=REDACTED",
+		"fingerprint": "f00",
+		"gitleaks_fingerprint": "0123456789abcdef0123456789abcdef01234567:config/app.env:github-pat:3",
+	},
+	overrides,
+)
 
 test_deny_history_leak_names_commit_and_location if {
 	some f in check.deny with input as {"secrets": {"findings": [leak({})]}}

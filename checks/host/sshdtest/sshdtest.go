@@ -37,6 +37,9 @@ type Options struct {
 	HostKeyTypes []string
 	// Extra is appended to sshd_config (the options under test).
 	Extra string
+	// UserKeyTypes are more keys (ssh-keygen -t values) put in
+	// authorized_keys beside the client's Ed25519 key.
+	UserKeyTypes []string
 }
 
 // Require fails the test when sshd cannot be run here, or skips it with a
@@ -98,7 +101,17 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(dir, "authorized_keys"), string(pub))
+	authorized := string(pub)
+	for i, typ := range o.UserKeyTypes {
+		extra := filepath.Join(dir, fmt.Sprintf("user%d_%s", i, typ))
+		keygen(t, typ, extra)
+		b, err := os.ReadFile(extra + ".pub")
+		if err != nil {
+			t.Fatal(err)
+		}
+		authorized += string(b)
+	}
+	write(t, filepath.Join(dir, "authorized_keys"), authorized)
 	s.KnownHosts = filepath.Join(dir, "known_hosts")
 	write(t, s.KnownHosts, known.String())
 	cfg.WriteString(o.Extra)

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"audit/checks"
+	"audit/checks/host/sshdtest"
+)
+
+// sshAudit audits one test sshd over SSH, limited to that server's config
+// (other tests may run sshd servers on this machine at the same time).
+func sshAudit(t *testing.T, s *sshdtest.Server, extra ...string) (int, map[string]checks.Result, string) {
+	t.Helper()
+	args := append([]string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts,
+		"--sshd-config", s.Config, "--format", "json"}, extra...)
+	code, out, stderr := runCLI(t, "", args...)
+	rep := decodeReport(t, out)
+	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
+		t.Fatalf("report %+v, stderr %q", rep, stderr)
+	}
+	results := map[string]checks.Result{}
+	for _, r := range rep.Targets[0].Results {
+		results[r.ID] = r
+	}
+	return code, results, stderr
+}
+
+const hardened = "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitEmptyPasswords no\nPermitRootLogin prohibit-password\n" +
+	"PubkeyAcceptedAlgorithms ssh-ed25519,sk-ssh-ed25519@openssh.com,ssh-ed25519-cert-v01@openssh.com\nLogLevel VERBOSE\nSyslogFacility AUTH\n" +
+	"KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256\nCiphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes256-ctr\n" +
+	"MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com\n"
+
+func TestSSHChecklistOnRealServers(t *testing.T) {
+	sshItems := []string{"SSH-01", "SSH-02", "SSH-03", "SSH-04", "SSH-06", "SSH-08"}
+
+	weak := sshdtest.Start(t, sshdtest.Options{
+		HostKeyTypes: []string{"ed25519", "rsa"},
+		UserKeyTypes: []string{"rsa"},
+		Extra:        "PasswordAuthentication yes\nPermitRootLogin yes\nCiphers aes128-ctr,aes256-cbc\nMACs hmac-sha2-256,hmac-sha1\nLogLevel INFO\n",
+	})
+	code, results, stderr := sshAudit(t, weak)
+	if code != checks.ExitFail {
+		t.Errorf("weak server: exit %d, stderr %q", code, stderr)
+	}
+	for _, id := range sshItems {
+		if results[id].Status != checks.StatusFail {
+			t.Errorf("weak server: %s is %s, want fail (%+v)", id, results[id].Status, results[id].Findings)
+		}
+	}
+	// The failure names the line that caused it.
+	var sawLine bool
+	for _, f := range results["SSH-03"].Findings {
+		sawLine = sawLine || f.Path == weak.Config && f.Line > 1
+	}
+	if !sawLine {
+		t.Errorf("SSH-03 findings lack the config line: %+v", results["SSH-03"].Findings)
+	}
+
+	good := sshdtest.Start(t, sshdtest.Options{Extra: hardened})
+	code, results, stderr = sshAudit(t, good)
+	for _, id := range sshItems {
+		if results[id].Status != checks.StatusPass {
+			t.Errorf("hardened server: %s is %s, want pass (%+v); stderr %q", id, results[id].Status, results[id].Findings, stderr)
+		}
+	}
+
+	// A Match block that re-enables passwords, and a drop-in that sets
+	// them before the main file's "no", both fail SSH-03.
+	match := sshdtest.Start(t, sshdtest.Options{Extra: hardened + "Match Address 203.0.113.0/24\n  PasswordAuthentication yes\n"})
+	if _, results, _ = sshAudit(t, match); results["SSH-03"].Status != checks.StatusFail ||
+		!strings.Contains(results["SSH-03"].Findings[0].Message, "Match Address 203.0.113.0/24") {
+		t.Errorf("Match block: SSH-03 = %+v", results["SSH-03"])
+	}
+	dropins := t.TempDir()
+	os.WriteFile(filepath.Join(dropins, "50-cloud-init.conf"), []byte("PasswordAuthentication yes\n"), 0o644)
+	dropin := sshdtest.Start(t, sshdtest.Options{Extra: "Include " + dropins + "/*.conf\n" + hardened})
+	_, results, _ = sshAudit(t, dropin)
+	if r := results["SSH-03"]; r.Status != checks.StatusFail || r.Findings[0].Path != filepath.Join(dropins, "50-cloud-init.conf") {
+		t.Errorf("drop-in: SSH-03 = %+v", r)
+	}
+
+	// The table names file:line for each failure.
+	code, table, _ := runCLI(t, "", "--host", "root@"+weak.Addr(), "-i", weak.ClientKey, "--known-hosts", weak.KnownHosts, "--sshd-config", weak.Config)
+	t.Logf("weak server:\n%s", table)
+	if code != checks.ExitFail || !strings.Contains(table, "sshd_config:") {
+		t.Errorf("table: exit %d\n%s", code, table)
+	}
+}
