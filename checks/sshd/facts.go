@@ -56,6 +56,10 @@ type HostKey struct {
 type WireOffer struct {
 	Addr string `json:"addr"`
 	Offer
+	// AuthMethods are the methods it offers a user (password,
+	// keyboard-interactive, publickey); AuthError says why they are unknown.
+	AuthMethods []string `json:"auth_methods"`
+	AuthError   string   `json:"auth_error,omitempty"`
 }
 
 // UserKey is an authorized key of a login user.
@@ -265,7 +269,11 @@ func probeAll(ctx context.Context, h host.Host, e Effective) ([]WireOffer, error
 		if err != nil {
 			return offers, err
 		}
-		offers = append(offers, WireOffer{Addr: listen, Offer: o})
+		w := WireOffer{Addr: listen, Offer: o}
+		if w.AuthMethods, err = AuthMethods(ctx, h.Dial, addr, 5*time.Second); err != nil {
+			w.AuthError = err.Error()
+		}
+		offers = append(offers, w)
 	}
 	return offers, nil
 }

@@ -13,6 +13,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // Offer is what an SSH server offers before any login: its version line
@@ -132,4 +134,74 @@ func parseKexInit(p []byte, o *Offer) error {
 	o.Kex, o.HostKeys = lists[0], lists[1]
 	o.CiphersToClient, o.MACsToClient, o.Compression = lists[3], lists[5], lists[7]
 	return nil
+}
+
+// errProbeStop ends a probe handshake as soon as a method proves offered:
+// no credential is ever sent.
+var errProbeStop = errors.New("audit probe: method offered")
+
+// AuthMethods asks the server which of password, keyboard-interactive and
+// publickey it offers, the way a client learns it: a "none" request for a
+// user that does not exist, one connection per method, and no credential
+// sent. The host key is not checked: nothing is trusted or sent.
+func AuthMethods(ctx context.Context, dial func(ctx context.Context, addr string) (net.Conn, error), addr string, timeout time.Duration) ([]string, error) {
+	user := fmt.Sprintf("audit-probe-%d", time.Now().UnixNano()%1_000_000)
+	var offered []string
+	for _, m := range []string{"password", "keyboard-interactive", "publickey"} {
+		var called bool
+		var method ssh.AuthMethod
+		switch m {
+		case "password":
+			method = ssh.PasswordCallback(func() (string, error) { called = true; return "", errProbeStop })
+		case "keyboard-interactive":
+			method = ssh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+				called = true
+				return nil, errProbeStop
+			})
+		case "publickey":
+			method = ssh.PublicKeysCallback(func() ([]ssh.Signer, error) { called = true; return nil, errProbeStop })
+		}
+		err := tryAuth(ctx, dial, addr, timeout, user, method)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		switch {
+		// x/crypto tries a method only when the server lists it.
+		case called, strings.Contains(msg, "attempted methods [none "+m+"]"),
+			// keyboard-interactive listed, then refused without a challenge
+			// (no PAM): still offered.
+			m == "keyboard-interactive" && strings.Contains(msg, "unexpected message type 51"):
+			offered = append(offered, m)
+		case strings.Contains(msg, "no supported methods remain"):
+		default:
+			return offered, fmt.Errorf("ask %s for its auth methods: %w", addr, err)
+		}
+	}
+	return offered, nil
+}
+
+func tryAuth(ctx context.Context, dial func(ctx context.Context, addr string) (net.Conn, error), addr string, timeout time.Duration, user string, method ssh.AuthMethod) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := dial(ctx, addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(deadline)
+	}
+	config := &ssh.ClientConfig{
+		User:            user,
+		Auth:            []ssh.AuthMethod{method},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), // a probe: nothing is trusted or sent
+		Timeout:         timeout,
+	}
+	c, _, _, err := ssh.NewClientConn(conn, addr, config)
+	if err == nil {
+		c.Close()
+		return errors.New("the server let an unknown user in without credentials")
+	}
+	return err
 }

@@ -91,3 +91,22 @@ func TestProbeRealServer(t *testing.T) {
 		t.Errorf("closed port: %v after %s", err, time.Since(start))
 	}
 }
+
+// TestAuthMethods: what a real sshd offers, learnt without credentials.
+func TestAuthMethods(t *testing.T) {
+	var d net.Dialer
+	dial := func(ctx context.Context, addr string) (net.Conn, error) { return d.DialContext(ctx, "tcp", addr) }
+	for _, tc := range []struct {
+		extra string
+		want  []string
+	}{
+		{"PasswordAuthentication yes\n", []string{"password", "keyboard-interactive", "publickey"}},
+		{"PasswordAuthentication no\nKbdInteractiveAuthentication no\n", []string{"publickey"}},
+	} {
+		s := sshdtest.Start(t, sshdtest.Options{Extra: tc.extra})
+		got, err := AuthMethods(context.Background(), dial, s.Addr(), 3*time.Second)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%q: AuthMethods = %v, %v; want %v", tc.extra, got, err, tc.want)
+		}
+	}
+}

@@ -46,3 +46,32 @@ deny contains f if {
 	m.set[k]
 	f := ssh.finding(sprintf("Match %s sets %s and could not be evaluated: %s", [m.criteria, k, m.error]), ssh.in_match(m, k))
 }
+
+# What the server offers on the wire decides too; when it disagrees with the
+# configuration, the worse is reported and the disagreement said.
+deny contains f if {
+	some server in input.ssh.servers
+	some offer in server.wire
+	some m in offer.auth_methods
+	m in {"password", "keyboard-interactive"}
+	k := {"password": "passwordauthentication", "keyboard-interactive": "kbdinteractiveauthentication"}[m]
+	note := disagreement(server, k)
+	f := ssh.finding(sprintf("the server on %s offers %s authentication to clients%s", [offer.addr, m, note]), ssh.where(server, k))
+}
+
+disagreement(server, k) := " (although its configuration says no: the sources disagree)" if ssh.value(server.effective, k) == "no"
+
+disagreement(server, k) := "" if ssh.value(server.effective, k) != "no"
+
+deny contains f if {
+	some server in input.ssh.servers
+	some offer in server.wire
+	offer.auth_error
+	f := ssh.finding(sprintf("the auth methods the server on %s offers could not be read: %s", [offer.addr, offer.auth_error]), ssh.where(server, "passwordauthentication"))
+}
+
+deny contains f if {
+	some server in input.ssh.servers
+	server.wire_error
+	f := ssh.finding(sprintf("what the server offers on the wire could not be read: %s", [server.wire_error]), ssh.where(server, "passwordauthentication"))
+}

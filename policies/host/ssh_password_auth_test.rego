@@ -42,3 +42,20 @@ test_allow_unevaluated_match_that_does_not_set_it if {
 }
 
 test_missing_fact_denies_nothing if count(check.deny) == 0 with input as {}
+
+test_deny_wire_password_when_config_says_no if {
+	offer := {"addr": "0.0.0.0:22", "kex": [], "host_key_algorithms": ["ssh-ed25519"], "ciphers": [], "macs": [], "auth_methods": ["publickey", "password"]}
+	some f in check.deny with input as fx.with_server({"wire": [offer]})
+	contains(f.msg, "offers password authentication")
+	contains(f.msg, "sources disagree")
+}
+
+test_allow_wire_publickey_only if {
+	offer := {"addr": "0.0.0.0:22", "kex": [], "host_key_algorithms": ["ssh-ed25519"], "ciphers": [], "macs": [], "auth_methods": ["publickey"]}
+	count(check.deny) == 0 with input as fx.with_server({"wire": [offer]})
+}
+
+test_deny_unreadable_wire if {
+	some f in check.deny with input as fx.with_server({"wire_error": "connect: refused"})
+	contains(f.msg, "could not be read")
+}
