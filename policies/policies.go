@@ -38,7 +38,12 @@ type Policy struct {
 // for concurrent use.
 type Engine struct {
 	policies []*Policy
+	settings map[string]any
 }
+
+// SetSettings gives the policies the configuration file's settings, as
+// input.settings; call it before Evaluate.
+func (e *Engine) SetSettings(s map[string]any) { e.settings = s }
 
 // Modules returns the embedded Rego sources by file name; with tests, the
 // *_test.rego files are included.
@@ -193,7 +198,7 @@ func (p *Policy) AppliesTo(k checks.Kind) bool { return slices.Contains(p.Target
 // applies to the target's kind. A policy whose facts are missing or in
 // error is an error result, never a pass.
 func (e *Engine) Evaluate(ctx context.Context, t checks.Target, facts map[string]checks.Facts) ([]checks.Result, error) {
-	input, err := buildInput(t, facts)
+	input, err := buildInput(t, facts, e.settings)
 	if err != nil {
 		return nil, err
 	}
@@ -207,8 +212,11 @@ func (e *Engine) Evaluate(ctx context.Context, t checks.Target, facts map[string
 	return results, nil
 }
 
-func buildInput(t checks.Target, facts map[string]checks.Facts) (ast.Value, error) {
+func buildInput(t checks.Target, facts map[string]checks.Facts, settings map[string]any) (ast.Value, error) {
 	doc := map[string]any{"target": map[string]any{"name": t.Name(), "kind": string(t.Kind())}}
+	if len(settings) > 0 {
+		doc["settings"] = settings
+	}
 	for ns, f := range facts {
 		if f.Status == checks.FactsOK {
 			doc[ns] = f.Data

@@ -840,3 +840,20 @@ func TestEvaluateConcurrently(t *testing.T) {
 		t.Errorf("concurrent Evaluate differs: %s", msg)
 	}
 }
+
+// TestSettingsReachPolicies: the configuration file's settings are
+// input.settings.
+func TestSettingsReachPolicies(t *testing.T) {
+	src := module(meta("TEST-09", "[repo]", "[a]"), "probe", `deny contains {"msg": "window"} if input.settings.ssh_key_rotation_days == 30`)
+	e := compileModules(t, map[string]string{"probe.rego": src})
+	facts := map[string]checks.Facts{"a": {Namespace: "a", Status: checks.FactsOK, Data: map[string]any{}}}
+	results, _ := e.Evaluate(t.Context(), repoTarget, facts)
+	if results[0].Status != checks.StatusPass {
+		t.Fatalf("without settings: %+v", results[0])
+	}
+	e.SetSettings(map[string]any{"ssh_key_rotation_days": 30})
+	results, _ = e.Evaluate(t.Context(), repoTarget, facts)
+	if results[0].Status != checks.StatusFail {
+		t.Errorf("with settings: %+v", results[0])
+	}
+}

@@ -32,6 +32,36 @@ type Config struct {
 	Path         string
 	Waivers      []Exception
 	Attestations []Exception
+	// Settings tune policies; they reach them as input.settings.
+	Settings map[string]any
+}
+
+// settingKinds lists the settings and the whole numbers each accepts.
+var settingKinds = map[string]struct{ min, max int }{
+	"ssh_key_rotation_days": {1, 3650},
+}
+
+func (p parser) settings(n *yaml.Node) (map[string]any, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "settings must be a mapping")
+	}
+	out := map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		kind, ok := settingKinds[key.Value]
+		if !ok {
+			return nil, p.errorf(key, "unknown setting %q (known: ssh_key_rotation_days)", key.Value)
+		}
+		if _, dup := out[key.Value]; dup {
+			return nil, p.errorf(key, "setting %q given twice", key.Value)
+		}
+		v, err := strconv.Atoi(value.Value)
+		if value.Kind != yaml.ScalarNode || err != nil || v < kind.min || v > kind.max {
+			return nil, p.errorf(value, "%s must be a whole number from %d to %d", key.Value, kind.min, kind.max)
+		}
+		out[key.Value] = v
+	}
+	return out, nil
 }
 
 // Exception is a waiver or an attestation: a statement about one checklist
@@ -134,8 +164,14 @@ func Parse(file string, content []byte, knownID func(string) bool) (*Config, err
 				return nil, err
 			}
 			cfg.Attestations = list
+		case "settings":
+			settings, err := p.settings(value)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Settings = settings
 		default:
-			return nil, p.errorf(key, "unknown key %q (want waivers or attestations)", key.Value)
+			return nil, p.errorf(key, "unknown key %q (want waivers, attestations or settings)", key.Value)
 		}
 	}
 	return cfg, nil

@@ -521,3 +521,20 @@ func TestParseAlias(t *testing.T) {
 		t.Fatalf("Parse: %v, %+v", err, cfg)
 	}
 }
+
+func TestParseSettings(t *testing.T) {
+	cfg, err := config.Parse("a.yaml", []byte("settings:\n  ssh_key_rotation_days: 30\n"), nil)
+	if err != nil || cfg.Settings["ssh_key_rotation_days"] != 30 {
+		t.Fatalf("Parse: %v, %+v", err, cfg)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"settings:\n  nope: 1\n", `a.yaml:2: unknown setting "nope"`},
+		{"settings:\n  ssh_key_rotation_days: soon\n", "a.yaml:2: ssh_key_rotation_days must be a whole number"},
+		{"settings:\n  ssh_key_rotation_days: 0\n", "a.yaml:2: ssh_key_rotation_days must be a whole number from 1"},
+		{"settings: [1]\n", "a.yaml:1: settings must be a mapping"},
+	} {
+		if _, err := config.Parse("a.yaml", []byte(tc.yaml), nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
+}

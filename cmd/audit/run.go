@@ -180,6 +180,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if cfg != nil {
+		engine.SetSettings(cfg.Settings)
+	}
 	var base baseline.Baseline
 	if o.baseline != "" {
 		for _, out := range outs {
