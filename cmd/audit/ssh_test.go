@@ -89,3 +89,25 @@ func TestSSHChecklistOnRealServers(t *testing.T) {
 		t.Errorf("table: exit %d\n%s", code, table)
 	}
 }
+
+// TestRefusedSudoIsAnError: with --sudo, a sudo that asks for a password
+// makes the SSH items error, never pass. The sudo here is a stand-in that
+// refuses as sudo -n does for a user without passwordless sudo.
+func TestRefusedSudoIsAnError(t *testing.T) {
+	bin := t.TempDir()
+	script := "#!/bin/sh\necho 'sudo: a password is required' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "sudo"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	code, out, stderr := runCLI(t, "", "--local", "--sudo", "--format", "json")
+	rep := decodeReport(t, out)
+	if code != checks.ExitError || len(rep.Targets) != 1 {
+		t.Fatalf("exit %d, stderr %q, report %+v", code, stderr, rep)
+	}
+	for _, r := range rep.Targets[0].Results {
+		if r.Status != checks.StatusError || !strings.Contains(r.Findings[0].Message, "sudo -n refused") {
+			t.Errorf("%s = %s %+v; want error naming the refused sudo", r.ID, r.Status, r.Findings)
+		}
+	}
+}
