@@ -60,10 +60,13 @@ func RunningConfigs(ctx context.Context, h host.Host) ([]string, error) {
 	seen := map[string]bool{}
 	var configs []string
 	for _, line := range strings.Split(string(out), "\n") {
-		args := strings.Fields(line)
-		if len(args) == 0 || strings.Contains(line, "[priv]") || strings.Contains(line, "[net]") ||
-			strings.Contains(line, "@") && !strings.Contains(line, " -") {
-			continue // per-connection children ("sshd: user@pts/0", "[priv]")
+		args := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "sshd:"))
+		// A listening server shows its command line ("/usr/sbin/sshd -f …",
+		// "sshd: /usr/sbin/sshd -D [listener] …"); a per-connection child
+		// shows a user ("sshd: root@pts/0", "sshd: root [priv]",
+		// "sshd: unknown [preauth]").
+		if len(args) == 0 || args[0] != "sshd" && !strings.HasPrefix(args[0], "/") {
+			continue
 		}
 		config := DefaultConfig
 		for i, a := range args {

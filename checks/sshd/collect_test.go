@@ -56,9 +56,10 @@ func TestRunningConfigsWithNoSSHD(t *testing.T) {
 	if err != nil || len(configs) != 0 {
 		t.Errorf("RunningConfigs = %v, %v", configs, err)
 	}
-	fake = &fakeHost{out: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\nsshd: root@pts/0\nsshd: root [priv]\n/usr/sbin/sshd -f /etc/ssh/other_config\n"}
+	fake = &fakeHost{out: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\nsshd: root@pts/0\nsshd: root [priv]\n" +
+		"sshd: unknown [preauth]\nsshd: root@notty\nsshd: root [net]\n/usr/sbin/sshd -f /etc/ssh/other_config\nsshd -f /etc/ssh/third\n"}
 	configs, _ = RunningConfigs(context.Background(), fake)
-	if !slices.Equal(configs, []string{DefaultConfig, "/etc/ssh/other_config"}) {
+	if !slices.Equal(configs, []string{DefaultConfig, "/etc/ssh/other_config", "/etc/ssh/third"}) {
 		t.Errorf("RunningConfigs = %v", configs)
 	}
 }
