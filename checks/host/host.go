@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"audit/checks"
 )
@@ -55,6 +56,18 @@ func (e *ExitError) Error() string {
 		return fmt.Sprintf("%s: exit status %d", e.Argv[0], e.Code)
 	}
 	return fmt.Sprintf("%s: exit status %d: %s", e.Argv[0], e.Code, checks.ScrubTokens(msg))
+}
+
+// CommandTimeout bounds every command run on a host whose context has no
+// deadline of its own: a hung command must not hang the audit.
+const CommandTimeout = 60 * time.Second
+
+// withCommandTimeout gives ctx a deadline when it has none.
+func withCommandTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, CommandTimeout)
 }
 
 // ErrSudoRefused is returned when --sudo was asked for and sudo -n refused.

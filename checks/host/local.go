@@ -38,6 +38,8 @@ func (l *Local) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	if l.Sudo {
 		argv = sudoArgv(argv)
 	}
+	ctx, cancel := withCommandTimeout(ctx)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	cmd.WaitDelay = 2 * time.Second

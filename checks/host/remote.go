@@ -372,6 +372,8 @@ func (r *Remote) Run(ctx context.Context, argv ...string) ([]byte, error) {
 	if r.sudo {
 		argv = sudoArgv(argv)
 	}
+	ctx, cancel := withCommandTimeout(ctx)
+	defer cancel()
 	session, err := r.client.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("open an SSH session: %w", err)
