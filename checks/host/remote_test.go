@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -169,5 +170,47 @@ func TestResolve(t *testing.T) {
 		if _, err := resolve(bad, nil); err == nil {
 			t.Errorf("resolve(%q) accepted", bad)
 		}
+	}
+}
+
+// TestAgentAndHashedKnownHosts: a key held by ssh-agent logs in without
+// -i, and a hashed known_hosts entry (ssh-keygen -H) is honoured.
+func TestAgentAndHashedKnownHosts(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	agent := exec.Command("ssh-agent", "-D", "-a", sock)
+	if err := agent.Start(); err != nil {
+		t.Fatalf("ssh-agent: %v", err)
+	}
+	t.Cleanup(func() { agent.Process.Kill(); agent.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if i == 100 {
+			t.Fatal("ssh-agent did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	add := exec.Command("ssh-add", s.ClientKey)
+	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("ssh-add: %v %s", err, out)
+	}
+	t.Setenv("SSH_AUTH_SOCK", sock)
+	t.Setenv("HOME", t.TempDir()) // no default keys to fall back on
+
+	hashed := filepath.Join(t.TempDir(), "known_hosts")
+	b, _ := os.ReadFile(s.KnownHosts)
+	os.WriteFile(hashed, b, 0o600)
+	if out, err := exec.Command("ssh-keygen", "-H", "-f", hashed).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen -H: %v %s", err, out)
+	}
+	if h, _ := os.ReadFile(hashed); !strings.HasPrefix(string(h), "|1|") {
+		t.Fatalf("known_hosts not hashed: %q", h)
+	}
+	r := connect(t, "root@"+s.Addr(), Options{KnownHosts: hashed})
+	if out, err := r.Run(context.Background(), "true"); err != nil {
+		t.Errorf("Run through an agent login: %q %v", out, err)
 	}
 }
