@@ -57,8 +57,18 @@ func (t *Table) Write(w io.Writer, r checks.Report) error {
 		fmt.Fprintln(ew)
 	}
 	s := r.Summary
-	fmt.Fprintf(ew, "%d pass, %d fail, %d error, %d not applicable, %d manual, %d waived\n",
+	fmt.Fprintf(ew, "%d pass, %d fail, %d error, %d not applicable, %d manual, %d waived",
 		s.Pass, s.Fail, s.Error, s.NotApplicable, s.Manual, s.Waived)
+	unreachable := 0
+	for _, t := range r.Targets {
+		if t.Error != "" {
+			unreachable++
+		}
+	}
+	if unreachable > 0 {
+		fmt.Fprintf(ew, "; %d target(s) could not be audited", unreachable)
+	}
+	fmt.Fprintln(ew)
 	return ew.err
 }
 

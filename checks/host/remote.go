@@ -71,7 +71,13 @@ func resolve(spec string, cfg *ssh_config.Config) (endpoint, error) {
 	e := endpoint{}
 	rest := spec
 	if u, h, ok := strings.Cut(spec, "@"); ok {
+		if u == "" {
+			return e, fmt.Errorf("host %q: empty user name", spec)
+		}
 		e.user, rest = u, h
+	}
+	if strings.HasSuffix(rest, ":") {
+		return e, fmt.Errorf("host %q: empty port", spec)
 	}
 	if h, p, err := net.SplitHostPort(rest); err == nil {
 		e.alias, e.port = h, p
@@ -116,6 +122,10 @@ func resolve(spec string, cfg *ssh_config.Config) (endpoint, error) {
 	if pj := get("ProxyJump"); pj != "" && !strings.EqualFold(pj, "none") {
 		e.proxyJump = pj
 	}
+	if pc := get("ProxyCommand"); pc != "" && !strings.EqualFold(pc, "none") {
+		// Connecting straight to HostName could reach another machine.
+		return e, fmt.Errorf("host %q: ssh_config sets ProxyCommand, which audit does not run; use ProxyJump", spec)
+	}
 	return e, nil
 }
 
@@ -127,6 +137,9 @@ func Connect(ctx context.Context, spec string, o Options) (*Remote, error) {
 	}
 	cfg, err := loadSSHConfig(o.SSHConfig)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkIdentities(o.Identities); err != nil {
 		return nil, err
 	}
 	known := o.KnownHosts
@@ -219,8 +232,8 @@ func hostKeyCheck(file string, acceptNew bool, addr string) (ssh.HostKeyCallback
 		if !acceptNew {
 			// Refuse at the handshake, so that a dead host still reads as one.
 			return func(hostname string, _ net.Addr, key ssh.PublicKey) error {
-				return &hostKeyError{msg: fmt.Sprintf("the host key of %s is unknown: %s %s, and the known_hosts file %s does not exist. Check the fingerprint, then trust it with: ssh-keyscan -p PORT HOST >> %s (or rerun with --accept-new-host-key)",
-					hostname, key.Type(), ssh.FingerprintSHA256(key), file, file)}
+				return &hostKeyError{msg: fmt.Sprintf("the host key of %s is unknown: %s %s, and the known_hosts file %s does not exist. Check the fingerprint, then trust it with: %s >> %s (or rerun with --accept-new-host-key)",
+					hostname, key.Type(), ssh.FingerprintSHA256(key), file, keyscan(hostname), file)}
 			}, nil, nil
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
@@ -245,7 +258,7 @@ func hostKeyCheck(file string, acceptNew bool, addr string) (ssh.HostKeyCallback
 			return &hostKeyError{msg: fmt.Sprintf("the host key of %s has CHANGED: it offers %s %s, but %s:%d holds another; someone may be intercepting the connection. If the host was reinstalled, remove the old line and add the new key", hostname, key.Type(), fp, keyErr.Want[0].Filename, keyErr.Want[0].Line)}
 		}
 		if !acceptNew {
-			return &hostKeyError{msg: fmt.Sprintf("the host key of %s is unknown: %s %s. Check the fingerprint, then trust it with: ssh-keyscan -p PORT HOST >> %s (or rerun with --accept-new-host-key)", hostname, key.Type(), fp, file)}
+			return &hostKeyError{msg: fmt.Sprintf("the host key of %s is unknown: %s %s. Check the fingerprint, then trust it with: %s >> %s (or rerun with --accept-new-host-key)", hostname, key.Type(), fp, keyscan(hostname), file)}
 		}
 		line := knownhosts.Line([]string{knownhosts.Normalize(hostname)}, key)
 		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0o600)
@@ -299,6 +312,25 @@ var probeKey = func() []byte {
 
 // authMethods uses ssh-agent (SSH_AUTH_SOCK) and the -i identities. The
 // agent is never forwarded.
+// checkIdentities makes an unusable -i key an error that names it, rather
+// than a bare "unable to authenticate" later.
+func checkIdentities(files []string) error {
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("identity %s: %w", f, err)
+		}
+		if _, err := ssh.ParsePrivateKey(b); err != nil {
+			var missing *ssh.PassphraseMissingError
+			if errors.As(err, &missing) {
+				return fmt.Errorf("identity %s is protected by a passphrase: add it to ssh-agent instead", f)
+			}
+			return fmt.Errorf("identity %s is not a private key: %w", f, err)
+		}
+	}
+	return nil
+}
+
 func authMethods(identities []string) ([]ssh.AuthMethod, func()) {
 	var methods []ssh.AuthMethod
 	closer := func() {}
@@ -423,4 +455,13 @@ func (r *Remote) Close() error {
 		r.jumps[i].Close()
 	}
 	return err
+}
+
+// keyscan is the ssh-keyscan command that fetches hostport's keys.
+func keyscan(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return "ssh-keyscan " + hostport
+	}
+	return fmt.Sprintf("ssh-keyscan -p %s %s", port, host)
 }

@@ -112,11 +112,19 @@ func TestUnreachable(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "connect to 127.0.0.1:1") || time.Since(start) > 5*time.Second {
 		t.Errorf("closed port: %v after %s", err, time.Since(start))
 	}
-	// A wrong key is refused with SSH's own reason.
-	wrong := filepath.Join(t.TempDir(), "none")
-	if _, err := Connect(context.Background(), "root@"+s.Addr(), Options{Identities: []string{wrong}, KnownHosts: s.KnownHosts}); err == nil ||
+	// A missing -i key is named; a key the server does not know is refused
+	// with SSH's own reason.
+	missing := filepath.Join(t.TempDir(), "none")
+	if _, err := Connect(context.Background(), "root@"+s.Addr(), Options{Identities: []string{missing}, KnownHosts: s.KnownHosts}); err == nil ||
+		!strings.Contains(err.Error(), "identity "+missing) {
+		t.Errorf("missing identity: %v", err)
+	}
+	other := sshdtest.Start(t, sshdtest.Options{})
+	t.Setenv("SSH_AUTH_SOCK", "")
+	t.Setenv("HOME", t.TempDir())
+	if _, err := Connect(context.Background(), "root@"+s.Addr(), Options{Identities: []string{other.ClientKey}, KnownHosts: s.KnownHosts}); err == nil ||
 		!strings.Contains(err.Error(), "unable to authenticate") {
-		t.Errorf("no usable key: %v", err)
+		t.Errorf("unknown key: %v", err)
 	}
 }
 
@@ -166,7 +174,7 @@ func TestResolve(t *testing.T) {
 			t.Errorf("resolve(%q) = %+v, %v", tc.spec, e, err)
 		}
 	}
-	for _, bad := range []string{"", "root@", "db:99999", "db:x"} {
+	for _, bad := range []string{"", "root@", "db:99999", "db:x", "@db", "db:"} {
 		if _, err := resolve(bad, nil); err == nil {
 			t.Errorf("resolve(%q) accepted", bad)
 		}

@@ -115,6 +115,11 @@ func (f hostFS) Glob(pattern string) ([]string, error) {
 func ReadServer(ctx context.Context, h host.Host, sshd, config string) (Server, error) {
 	s := Server{Config: config, Locations: map[string]Location{}}
 	out, err := h.Run(ctx, sshd, "-T", "-f", config)
+	if err != nil && strings.Contains(err.Error(), "not in connection test specification") {
+		// Match LocalPort/LocalAddress need a full connection: one that
+		// enters no Match block, from a documentation address.
+		out, err = h.Run(ctx, sshd, "-T", "-f", config, "-C", defaultConnection)
+	}
 	if err != nil {
 		return s, fmt.Errorf("sshd -T -f %s: %w", config, err)
 	}

@@ -136,12 +136,18 @@ func (c *Config) WhereInMatch(keyword string, m int) (Setting, bool) {
 	return Setting{}, false
 }
 
+// defaultConnection is what sshd -T -C is told when no Match block is to be
+// entered: documentation addresses (RFC 5737), a user and host no pattern
+// is likely to name.
+const defaultConnection = "addr=192.0.2.1,host=audit-probe.invalid,laddr=192.0.2.2,lport=65535,user=audit-probe"
+
 // Criteria returns the connection parameters for sshd -T -C that enter a
 // Match block ("user=…,host=…,addr=…"), or an error when the block cannot
 // be entered that way (a Group criterion needs a real user in the group;
 // negations are not turned around).
 func Criteria(criteria string) (string, error) {
-	params := map[string]string{"user": "audit-probe", "host": "audit-probe.invalid", "addr": "192.0.2.1"}
+	params := map[string]string{"user": "audit-probe", "host": "audit-probe.invalid", "addr": "192.0.2.1",
+		"laddr": "192.0.2.2", "lport": "65535"}
 	fields := strings.Fields(criteria)
 	for i := 0; i < len(fields); i++ {
 		name := strings.ToLower(fields[i])

@@ -87,11 +87,11 @@ func TestParseConfig(t *testing.T) {
 
 func TestCriteria(t *testing.T) {
 	for _, tc := range []struct{ in, want, err string }{
-		{"Address 203.0.113.0/24", "addr=203.0.113.1,host=audit-probe.invalid,user=audit-probe", ""},
-		{"User backup,!root Address 10.*", "addr=10.1.1.1,host=audit-probe.invalid,user=backup", ""},
-		{"all", "addr=192.0.2.1,host=audit-probe.invalid,user=audit-probe", ""},
-		{"Host *.internal LocalPort 2222", "addr=192.0.2.1,host=x.internal,lport=2222,user=audit-probe", ""},
-		{"Address 2001:db8::/64", "addr=2001:db8::1,host=audit-probe.invalid,user=audit-probe", ""},
+		{"Address 203.0.113.0/24", "addr=203.0.113.1,host=audit-probe.invalid,laddr=192.0.2.2,lport=65535,user=audit-probe", ""},
+		{"User backup,!root Address 10.*", "addr=10.1.1.1,host=audit-probe.invalid,laddr=192.0.2.2,lport=65535,user=backup", ""},
+		{"all", defaultConnection, ""},
+		{"Host *.internal LocalPort 2222", "addr=192.0.2.1,host=x.internal,laddr=192.0.2.2,lport=2222,user=audit-probe", ""},
+		{"Address 2001:db8::/64", "addr=2001:db8::1,host=audit-probe.invalid,laddr=192.0.2.2,lport=65535,user=audit-probe", ""},
 		{"Group admins", "", "not evaluated"},
 		{"User !root", "", "only negated"},
 		{"User", "", "has no value"},

@@ -106,7 +106,14 @@ func (c Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, erro
 		only = sel.SSHDConfigs()
 	}
 	if len(only) > 0 {
-		configs = slices.DeleteFunc(configs, func(cf string) bool { return !slices.Contains(only, cf) })
+		running := configs
+		configs = slices.DeleteFunc(slices.Clone(configs), func(cf string) bool { return !slices.Contains(only, cf) })
+		if len(configs) == 0 {
+			// Never not_applicable for a server the user named: a typo
+			// must not read as a clean host.
+			return checks.Facts{}, fmt.Errorf("no running sshd was started with %s (running: %s)",
+				strings.Join(only, ", "), strings.Join(append([]string{"none"}, running...)[min(1, len(running)):], ", "))
+		}
 	}
 	if len(configs) == 0 {
 		return checks.Facts{Namespace: Namespace, Status: checks.FactsNotApplicable, Reason: "no sshd is running"}, nil
@@ -213,6 +220,8 @@ func readKeys(ctx context.Context, h host.Host, userName, file string) []UserKey
 	}
 	var keys []UserKey
 	for _, k := range ParseAuthorizedKeys(file, b) {
+		k.Options = redactOptions(k.Options)
+		k.Comment = checks.ScrubTokens(k.Comment)
 		uk := UserKey{User: userName, AuthorizedKey: k, Modified: mtime}
 		if m := creationStamp.FindStringSubmatch(k.Comment); m != nil {
 			uk.Created = m[1]
@@ -281,3 +290,23 @@ func probeAll(ctx context.Context, h host.Host, e Effective) ([]WireOffer, error
 // creationStamp finds a creation date in a key comment ("created
 // 2026-01-31", "2026-01-31"), the second source of a key's age.
 var creationStamp = regexp.MustCompile(`\b(20\d\d-[01]\d-[0-3]\d)\b`)
+
+// redactOptions keeps option names, and the values of from= and
+// expiry-time= (addresses and dates); command= and environment= values can
+// hold credentials and become REDACTED.
+func redactOptions(opts []string) []string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		name, _, hasValue := strings.Cut(o, "=")
+		switch strings.ToLower(name) {
+		case "from", "expiry-time", "permitopen", "permitlisten", "principals":
+			out[i] = o
+		default:
+			out[i] = name
+			if hasValue {
+				out[i] += `="REDACTED"`
+			}
+		}
+	}
+	return out
+}

@@ -111,3 +111,36 @@ func TestRefusedSudoIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHEdgeCases: a --sshd-config no sshd runs is an error, not a clean
+// host; Match LocalPort does not stop sshd -T; option values that may hold
+// credentials stay out of the facts.
+func TestSSHEdgeCases(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{Extra: hardened + "Match LocalPort 2222\n  PasswordAuthentication yes\n"})
+	base := []string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--format", "json"}
+
+	code, out, stderr := runCLI(t, "", append(base, "--sshd-config", s.Config+".typo")...)
+	if code != checks.ExitError || !strings.Contains(out, "no running sshd was started with") {
+		t.Errorf("a typo in --sshd-config: exit %d, stderr %q", code, stderr)
+	}
+
+	code, out, stderr = runCLI(t, "", append(base, "--sshd-config", s.Config)...)
+	rep := decodeReport(t, out)
+	for _, r := range rep.Targets[0].Results {
+		if r.Status == checks.StatusError {
+			t.Errorf("Match LocalPort: %s is error: %+v", r.ID, r.Findings)
+		}
+		if r.ID == "SSH-03" && r.Status != checks.StatusFail {
+			t.Errorf("Match LocalPort 2222 turns passwords on: SSH-03 is %s", r.Status)
+		}
+	}
+
+	secret := "tok3n" + strings.Repeat("x", 20)
+	keys, _ := os.ReadFile(filepath.Join(s.Dir, "authorized_keys"))
+	// After the login key's own line: sshd uses the first line that matches.
+	os.WriteFile(filepath.Join(s.Dir, "authorized_keys"), []byte(string(keys)+`command="/bin/backup --token=`+secret+`",environment="PW=`+secret+`" `+string(keys)), 0o600)
+	code, out, stderr = runCLI(t, "", "facts", "--host", "root@"+s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--sshd-config", s.Config)
+	if strings.Contains(out, secret) || !strings.Contains(out, `command=\"REDACTED\"`) {
+		t.Errorf("facts: exit %d, stderr %q; option values must be redacted:\n%s", code, stderr, out)
+	}
+}

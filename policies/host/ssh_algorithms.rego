@@ -88,5 +88,5 @@ deny contains f if {
 	some offer in server.wire
 	bad := {a | some a in offer.host_key_algorithms; weak_hostkey(a)}
 	count(bad) > 0
-	f := ssh.finding(sprintf("the server on %s offers weak host-key algorithms: %s", [offer.addr, concat(", ", sort(bad))]), ssh.where(server, "hostkey"))
+	f := ssh.setting_finding(sprintf("the server on %s offers weak host-key algorithms: %s", [offer.addr, concat(", ", sort(bad))]), server, "hostkey")
 }

@@ -17,12 +17,12 @@ import data.audit.lib.ssh
 deny contains f if {
 	some server in input.ssh.servers
 	ssh.value(server.effective, "trustedusercakeys") == "none"
-	f := ssh.finding("TrustedUserCAKeys is not set", ssh.where(server, "trustedusercakeys"))
+	f := ssh.setting_finding("TrustedUserCAKeys is not set", server, "trustedusercakeys")
 }
 
 deny contains f if {
 	some server in input.ssh.servers
 	ssh.value(server.effective, "trustedusercakeys") != "none"
 	not server.trusted_ca_exists
-	f := ssh.finding(sprintf("TrustedUserCAKeys names %s, which cannot be read", [ssh.value(server.effective, "trustedusercakeys")]), ssh.where(server, "trustedusercakeys"))
+	f := ssh.setting_finding(sprintf("TrustedUserCAKeys names %s, which cannot be read", [ssh.value(server.effective, "trustedusercakeys")]), server, "trustedusercakeys")
 }

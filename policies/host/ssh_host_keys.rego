@@ -22,14 +22,14 @@ deny contains f if {
 	some key in server.host_keys
 	not key.error
 	not key.type in ssh.ed25519
-	f := ssh.finding(sprintf("sshd (%s) uses a %s host key: %s", [server.config, key.type, key.path]), ssh.where(server, "hostkey"))
+	f := ssh.setting_finding(sprintf("sshd (%s) uses a %s host key: %s", [server.config, key.type, key.path]), server, "hostkey")
 }
 
 deny contains f if {
 	some server in input.ssh.servers
 	some key in server.host_keys
 	key.error
-	f := ssh.finding(sprintf("sshd (%s): host key %s cannot be checked: %s", [server.config, key.path, key.error]), ssh.where(server, "hostkey"))
+	f := ssh.setting_finding(sprintf("sshd (%s): host key %s cannot be checked: %s", [server.config, key.path, key.error]), server, "hostkey")
 }
 
 deny contains f if {
@@ -37,5 +37,5 @@ deny contains f if {
 	some offer in server.wire
 	weak := {a | some a in offer.host_key_algorithms; not a in ssh.ed25519}
 	count(weak) > 0
-	f := ssh.finding(sprintf("the server on %s offers host-key algorithms other than Ed25519: %s", [offer.addr, concat(", ", sort(weak))]), ssh.where(server, "hostkey"))
+	f := ssh.setting_finding(sprintf("the server on %s offers host-key algorithms other than Ed25519: %s", [offer.addr, concat(", ", sort(weak))]), server, "hostkey")
 }

@@ -26,3 +26,12 @@ ed25519 := {
 }
 
 finding(msg, loc) := {"msg": msg, "path": loc.file, "line": loc.line}
+
+# setting_finding places a finding at the line that sets keyword, or says
+# the value is sshd's default when no file sets it.
+setting_finding(msg, server, keyword) := finding(msg, server.locations[keyword])
+
+setting_finding(msg, server, keyword) := finding(
+	sprintf("%s (sshd's default: no file sets it)", [msg]),
+	{"file": server.config, "line": 1},
+) if not server.locations[keyword]

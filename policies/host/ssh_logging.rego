@@ -18,12 +18,12 @@ deny contains f if {
 	some server in input.ssh.servers
 	v := upper(ssh.value(server.effective, "loglevel"))
 	not v in {"VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"}
-	f := ssh.finding(sprintf("LogLevel is %s: key fingerprints are not logged", [v]), ssh.where(server, "loglevel"))
+	f := ssh.setting_finding(sprintf("LogLevel is %s: key fingerprints are not logged", [v]), server, "loglevel")
 }
 
 deny contains f if {
 	some server in input.ssh.servers
 	v := upper(ssh.value(server.effective, "syslogfacility"))
 	not v in {"AUTH", "AUTHPRIV"}
-	f := ssh.finding(sprintf("SyslogFacility is %s", [v]), ssh.where(server, "syslogfacility"))
+	f := ssh.setting_finding(sprintf("SyslogFacility is %s", [v]), server, "syslogfacility")
 }

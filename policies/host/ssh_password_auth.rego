@@ -67,11 +67,11 @@ deny contains f if {
 	some server in input.ssh.servers
 	some offer in server.wire
 	offer.auth_error
-	f := ssh.finding(sprintf("the auth methods the server on %s offers could not be read: %s", [offer.addr, offer.auth_error]), ssh.where(server, "passwordauthentication"))
+	f := ssh.setting_finding(sprintf("the auth methods the server on %s offers could not be read: %s", [offer.addr, offer.auth_error]), server, "passwordauthentication")
 }
 
 deny contains f if {
 	some server in input.ssh.servers
 	server.wire_error
-	f := ssh.finding(sprintf("what the server offers on the wire could not be read: %s", [server.wire_error]), ssh.where(server, "passwordauthentication"))
+	f := ssh.setting_finding(sprintf("what the server offers on the wire could not be read: %s", [server.wire_error]), server, "passwordauthentication")
 }

@@ -21,7 +21,7 @@ deny contains f if {
 	some server in input.ssh.servers
 	v := ssh.value(server.effective, "permitrootlogin")
 	not v in allowed
-	f := ssh.finding(sprintf("PermitRootLogin is %s", [v]), ssh.where(server, "permitrootlogin"))
+	f := ssh.setting_finding(sprintf("PermitRootLogin is %s", [v]), server, "permitrootlogin")
 }
 
 deny contains f if {

@@ -34,5 +34,5 @@ deny contains f if {
 	some server in input.ssh.servers
 	weak := {a | some a in ssh.list(server.effective, "pubkeyacceptedalgorithms"); not a in ssh.ed25519}
 	count(weak) > 0
-	f := ssh.finding(sprintf("PubkeyAcceptedAlgorithms admits %s", [concat(", ", sort(weak))]), ssh.where(server, "pubkeyacceptedalgorithms"))
+	f := ssh.setting_finding(sprintf("PubkeyAcceptedAlgorithms admits %s", [concat(", ", sort(weak))]), server, "pubkeyacceptedalgorithms")
 }

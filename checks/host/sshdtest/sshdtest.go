@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -126,11 +127,12 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	cmd := exec.Command(sshd, "-D", "-e", "-f", s.Config)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its connection children too
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start sshd: %v", err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill() // this test's own sshd, by pid
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // this test's own sshd and its children, by process group
 		cmd.Wait()
 		logFile.Close()
 	})
