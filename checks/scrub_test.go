@@ -17,6 +17,8 @@ func TestScrubTokens(t *testing.T) {
 		{"path refs/heads/main and src/internal/handler.go", "path refs/heads/main and src/internal/handler.go"},
 		{gittest.AWSKeyID() + " in a sentence", "… in a sentence"},
 		{"short a1b2c3", "short a1b2c3"},
+		{"AKIA" + "QWERTYUIOPASDFGH in a sentence", "… in a sentence"}, // no digit at all
+		{"exit status 128 from SOME_SETTING", "exit status 128 from SOME_SETTING"},
 	} {
 		if got := ScrubTokens(tc.in); got != tc.want {
 			t.Errorf("ScrubTokens(%q) = %q, want %q", tc.in, got, tc.want)

@@ -110,11 +110,19 @@ func random(alphabet string, n int) string {
 	return string(b)
 }
 
+// withDigit puts a digit in a random token, as real ones nearly always
+// have: tests must not depend on a one-in-thirty draw without one.
+func withDigit(token string) string {
+	b := []byte(token)
+	b[len(b)/2] = "23456789"[len(token)%8]
+	return string(b)
+}
+
 // GitHubPAT returns a fresh fake GitHub personal access token (ghp_ + 36).
-func GitHubPAT() string { return "ghp_" + random(alnum, 36) }
+func GitHubPAT() string { return "ghp_" + withDigit(random(alnum, 36)) }
 
 // AWSKeyID returns a fresh fake AWS access key id (AKIA + 16 base32).
-func AWSKeyID() string { return "AKIA" + random(base32, 16) }
+func AWSKeyID() string { return "AKIA" + withDigit(random(base32, 16)) }
 
 // StripeKey returns a fresh fake Stripe live secret key (sk_live_ + 24).
-func StripeKey() string { return "sk_live_" + random(alnum, 24) }
+func StripeKey() string { return "sk_live_" + withDigit(random(alnum, 24)) }
