@@ -1552,3 +1552,19 @@ func TestMarkdownFitsAComment(t *testing.T) {
 		t.Error("the cut is not said")
 	}
 }
+
+// TestSARIFRefusesTooManyRuns: GitHub rejects a file with more than 20
+// runs whole; the reporter says so instead of writing it.
+func TestSARIFRefusesTooManyRuns(t *testing.T) {
+	var targets []checks.TargetReport
+	for i := range 21 {
+		targets = append(targets, checks.TargetReport{Name: fmt.Sprintf("web-%d", i), Kind: checks.KindHost})
+	}
+	var buf bytes.Buffer
+	if err := (SARIF{}).Write(&buf, checks.NewReport(targets)); err == nil || !strings.Contains(err.Error(), "at most 20 runs") {
+		t.Errorf("21 targets: %v", err)
+	}
+	if err := (SARIF{}).Write(&buf, checks.NewReport(targets[:20])); err != nil {
+		t.Errorf("20 targets: %v", err)
+	}
+}

@@ -33,6 +33,7 @@ var _ Reporter = SARIF{}
 // GitHub's limits (code scanning "SARIF support" and its troubleshooting pages).
 const (
 	sarifMaxResultsPerRun = 25000
+	sarifMaxRuns          = 20
 	sarifMaxMessage       = 4000 // GitHub shows the first sentence; keep it readable
 	sarifMaxDescription   = 1024
 	sarifMaxName          = 255
@@ -149,6 +150,9 @@ type sarifRegion struct {
 
 // Write implements Reporter.
 func (s SARIF) Write(w io.Writer, r checks.Report) error {
+	if len(r.Targets) > sarifMaxRuns {
+		return fmt.Errorf("GitHub accepts at most %d runs (targets) in one SARIF file, and this report has %d: audit the hosts in groups of %d, one SARIF file each", sarifMaxRuns, len(r.Targets), sarifMaxRuns)
+	}
 	log := sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{}}
 	for _, t := range r.Targets {
 		log.Runs = append(log.Runs, s.run(r, t))
