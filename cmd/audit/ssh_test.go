@@ -61,6 +61,10 @@ func TestSSHChecklistOnRealServers(t *testing.T) {
 
 	good := sshdtest.Start(t, sshdtest.Options{Extra: hardened})
 	code, results, stderr = sshAudit(t, good)
+	if code != checks.ExitFail || results["SSH-05"].Status != checks.StatusFail {
+		// It has no SSH certificate authority: SSH-05 alone fails.
+		t.Errorf("hardened server: exit %d, SSH-05 %s; want 1 from SSH-05 only", code, results["SSH-05"].Status)
+	}
 	for _, id := range sshItems {
 		if results[id].Status != checks.StatusPass {
 			t.Errorf("hardened server: %s is %s, want pass (%+v); stderr %q", id, results[id].Status, results[id].Findings, stderr)
@@ -125,6 +129,9 @@ func TestSSHEdgeCases(t *testing.T) {
 	}
 
 	code, out, stderr = runCLI(t, "", append(base, "--sshd-config", s.Config)...)
+	if code == checks.ExitError {
+		t.Errorf("Match LocalPort: exit 2, stderr %q", stderr)
+	}
 	rep := decodeReport(t, out)
 	for _, r := range rep.Targets[0].Results {
 		if r.Status == checks.StatusError {
