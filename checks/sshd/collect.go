@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 
 	"audit/checks/host"
@@ -84,32 +83,6 @@ func RunningConfigs(ctx context.Context, h host.Host) ([]string, error) {
 	return configs, nil
 }
 
-// hostFS reads a host's files for the config parser.
-type hostFS struct {
-	ctx context.Context
-	h   host.Host
-}
-
-func (f hostFS) ReadFile(name string) ([]byte, error) { return f.h.ReadFile(f.ctx, name) }
-
-// Glob expands a pattern with the host's shell (for Include).
-func (f hostFS) Glob(pattern string) ([]string, error) {
-	if !path.IsAbs(pattern) || strings.ContainsAny(pattern, "\n\x00") {
-		return nil, fmt.Errorf("bad Include pattern %q", pattern)
-	}
-	out, err := f.h.Run(f.ctx, "sh", "-c", `for f in $1; do [ -e "$f" ] && printf '%s\n' "$f"; done; exit 0`, "sh", pattern)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if l != "" {
-			files = append(files, l)
-		}
-	}
-	return files, nil
-}
-
 // ReadServer asks sshd for the effective configuration of config, globally
 // and inside every Match block, and finds where each keyword is set.
 func ReadServer(ctx context.Context, h host.Host, sshd, config string) (Server, error) {
@@ -126,7 +99,7 @@ func ReadServer(ctx context.Context, h host.Host, sshd, config string) (Server, 
 	if s.Effective, err = ParseEffective(out); err != nil {
 		return s, err
 	}
-	files, err := ParseConfig(hostFS{ctx, h}, config)
+	files, err := ParseConfig(host.Files(ctx, h), config)
 	if err != nil {
 		// The effective configuration stands; only locations are missing.
 		s.ConfigError = err.Error()

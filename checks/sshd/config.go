@@ -9,6 +9,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"audit/checks/host"
 )
 
 // Setting is one keyword line of sshd_config, where it stands.
@@ -37,11 +39,7 @@ type Config struct {
 }
 
 // FS is how the parser reads the host's files.
-type FS interface {
-	ReadFile(name string) ([]byte, error)
-	// Glob expands an Include pattern (absolute) to file names.
-	Glob(pattern string) ([]string, error)
-}
+type FS = host.FS
 
 const maxIncludeDepth = 16
 
