@@ -31,7 +31,9 @@ type Policy struct {
 	// Package is the Rego package path, e.g. data.audit.repo.secrets_in_git.
 	Package string
 
-	query rego.PreparedEvalQuery
+	// deny, and when the package defines them, errors and manual, are the
+	// prepared queries of the policy's rule sets (see judge).
+	deny, errors, manual *rego.PreparedEvalQuery
 }
 
 // Engine holds the compiled policies. Compile once per run; Evaluate is safe
@@ -116,12 +118,18 @@ func CompileModules(ctx context.Context, srcs map[string]string) (*Engine, error
 			return nil, fmt.Errorf("policies %s and %s both claim checklist ID %s", other, p.Package, p.ID)
 		}
 		seen[p.ID] = p.Package
-		if !definesDeny(compiler, ref.Path) {
+		if !definesRule(compiler, ref.Path, "deny") {
 			return nil, fmt.Errorf("policy %s (%s) defines no deny rule", p.ID, p.Package)
 		}
-		p.query, err = rego.New(rego.Compiler(compiler), rego.Query(p.Package+".deny")).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("prepare policy %s: %w", p.ID, err)
+		for name, q := range map[string]**rego.PreparedEvalQuery{"deny": &p.deny, "error": &p.errors, "manual": &p.manual} {
+			if !definesRule(compiler, ref.Path, name) {
+				continue
+			}
+			prepared, err := rego.New(rego.Compiler(compiler), rego.Query(p.Package+"."+name)).PrepareForEval(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("prepare policy %s: %w", p.ID, err)
+			}
+			*q = &prepared
 		}
 		e.policies = append(e.policies, p)
 	}
@@ -129,8 +137,8 @@ func CompileModules(ctx context.Context, srcs map[string]string) (*Engine, error
 	return e, nil
 }
 
-func definesDeny(c *ast.Compiler, pkg ast.Ref) bool {
-	return len(c.GetRulesExact(pkg.Append(ast.StringTerm("deny")))) > 0
+func definesRule(c *ast.Compiler, pkg ast.Ref, name string) bool {
+	return len(c.GetRulesExact(pkg.Append(ast.StringTerm(name)))) > 0
 }
 
 func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
@@ -242,7 +250,11 @@ func (p *Policy) result(status checks.Status, findings ...checks.Finding) checks
 	}
 }
 
-// judge turns the facts' status and the policy's deny set into a result.
+// judge turns the facts' status and the policy's rule sets into a result.
+// Besides deny (fail), a policy may define error, for facts it needs that
+// the collector could not read (error wins: never a pass, nor a fail that
+// hides what was not checked), and manual, for what only a person can
+// check (when nothing was denied).
 func (p *Policy) judge(ctx context.Context, input ast.Value, facts map[string]checks.Facts) checks.Result {
 	var reasons []string
 	notApplicable := false
@@ -267,21 +279,33 @@ func (p *Policy) judge(ctx context.Context, input ast.Value, facts map[string]ch
 	if notApplicable {
 		return p.result(checks.StatusNotApplicable)
 	}
-	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return p.result(checks.StatusError, checks.Finding{Message: fmt.Sprintf("evaluate policy: %v", err)})
+	var sets [3][]checks.Finding
+	for i, q := range []*rego.PreparedEvalQuery{p.errors, p.deny, p.manual} {
+		if q == nil {
+			continue
+		}
+		rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			return p.result(checks.StatusError, checks.Finding{Message: fmt.Sprintf("evaluate policy: %v", err)})
+		}
+		if sets[i], err = denyFindings(rs); err != nil {
+			return p.result(checks.StatusError, checks.Finding{Message: fmt.Sprintf("policy %s: %v", p.Package, err)})
+		}
 	}
-	findings, err := denyFindings(rs)
-	if err != nil {
-		return p.result(checks.StatusError, checks.Finding{Message: fmt.Sprintf("policy %s: %v", p.Package, err)})
-	}
-	if len(findings) > 0 {
-		return p.result(checks.StatusFail, findings...)
+	switch errs, denies, manual := sets[0], sets[1], sets[2]; {
+	case len(errs) > 0:
+		// A fact the policy needs is unknown: whatever else it found, the
+		// item was not fully checked.
+		return p.result(checks.StatusError, errs...)
+	case len(denies) > 0:
+		return p.result(checks.StatusFail, denies...)
+	case len(manual) > 0:
+		return p.result(checks.StatusManual, manual...)
 	}
 	return p.result(checks.StatusPass)
 }
 
-// denyFindings reads a deny set: each entry an object with at least msg,
+// denyFindings reads a deny, error or manual set: each entry an object with at least msg,
 // and optionally path, line, commit and fingerprint.
 func denyFindings(rs rego.ResultSet) ([]checks.Finding, error) {
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {

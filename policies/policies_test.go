@@ -857,3 +857,49 @@ func TestSettingsReachPolicies(t *testing.T) {
 		t.Errorf("with settings: %+v", results[0])
 	}
 }
+
+// TestErrorAndManualRules: a policy's error set wins over deny and manual
+// (an unknown fact is never a pass nor a fail that hides it), deny wins
+// over manual, and manual alone is manual.
+func TestErrorAndManualRules(t *testing.T) {
+	rules := `
+deny contains {"msg": "denied"} if input.a.deny
+error contains {"msg": "unknown", "path": "/etc/x", "line": 3} if input.a.error
+manual contains {"msg": "check by hand"} if input.a.manual
+`
+	e := compileModules(t, map[string]string{"probe.rego": module(meta("TEST-10", "[repo]", "[a]"), "probe", rules)})
+	for _, tc := range []struct {
+		facts   map[string]any
+		want    checks.Status
+		message string
+	}{
+		{map[string]any{}, checks.StatusPass, ""},
+		{map[string]any{"manual": true}, checks.StatusManual, "check by hand"},
+		{map[string]any{"manual": true, "deny": true}, checks.StatusFail, "denied"},
+		{map[string]any{"manual": true, "deny": true, "error": true}, checks.StatusError, "unknown"},
+		{map[string]any{"error": true}, checks.StatusError, "unknown"},
+	} {
+		facts := map[string]checks.Facts{"a": {Namespace: "a", Status: checks.FactsOK, Data: tc.facts}}
+		results, err := e.Evaluate(t.Context(), repoTarget, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := results[0]
+		if r.Status != tc.want {
+			t.Errorf("%v: status %s, want %s", tc.facts, r.Status, tc.want)
+			continue
+		}
+		if tc.message == "" {
+			if len(r.Findings) != 0 {
+				t.Errorf("%v: findings %+v, want none", tc.facts, r.Findings)
+			}
+			continue
+		}
+		if len(r.Findings) != 1 || r.Findings[0].Message != tc.message {
+			t.Errorf("%v: findings %+v, want one %q", tc.facts, r.Findings, tc.message)
+		}
+		if tc.want == checks.StatusError && (r.Findings[0].Path != "/etc/x" || r.Findings[0].Line != 3) {
+			t.Errorf("error finding lost its location: %+v", r.Findings[0])
+		}
+	}
+}
