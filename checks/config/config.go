@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +41,11 @@ type Config struct {
 // settingKinds lists the settings and the whole numbers each accepts.
 var settingKinds = map[string]struct{ min, max int }{
 	"ssh_key_rotation_days": {1, 3650},
+	// SEC-05: how far ahead a database password's VALID UNTIL may be.
+	"credential_rotation_days": {1, 3650},
+	// DB-04: the widest pg_hba network allowed, as the shortest prefix.
+	"db_ipv4_min_prefix": {1, 32},
+	"db_ipv6_min_prefix": {1, 128},
 }
 
 func (p parser) settings(n *yaml.Node) (map[string]any, error) {
@@ -50,7 +57,7 @@ func (p parser) settings(n *yaml.Node) (map[string]any, error) {
 		key, value := n.Content[i], n.Content[i+1]
 		kind, ok := settingKinds[key.Value]
 		if !ok {
-			return nil, p.errorf(key, "unknown setting %q (known: ssh_key_rotation_days)", key.Value)
+			return nil, p.errorf(key, "unknown setting %q (known: %s)", key.Value, strings.Join(slices.Sorted(maps.Keys(settingKinds)), ", "))
 		}
 		if _, dup := out[key.Value]; dup {
 			return nil, p.errorf(key, "setting %q given twice", key.Value)
