@@ -187,6 +187,39 @@ func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
 	return p, nil
 }
 
+// Select keeps only the policies whose ID is one of patterns, or whose ID
+// starts with a pattern and a dash (SSH selects SSH-01..08). A pattern that
+// selects nothing is an error, so a typo never audits nothing in silence.
+func (e *Engine) Select(patterns []string) error {
+	if len(patterns) == 0 {
+		return nil
+	}
+	selected := func(p *Policy, pattern string) bool {
+		return strings.EqualFold(p.ID, pattern) || strings.HasPrefix(strings.ToUpper(p.ID), strings.ToUpper(pattern)+"-")
+	}
+	for _, pattern := range patterns {
+		if !slices.ContainsFunc(e.policies, func(p *Policy) bool { return selected(p, pattern) }) {
+			return fmt.Errorf("%q is no checklist item or section prefix (see audit checks)", pattern)
+		}
+	}
+	e.policies = slices.DeleteFunc(e.policies, func(p *Policy) bool {
+		return !slices.ContainsFunc(patterns, func(pattern string) bool { return selected(p, pattern) })
+	})
+	return nil
+}
+
+// Namespaces returns the fact namespaces the policies read: the collectors
+// a run needs.
+func (e *Engine) Namespaces() map[string]bool {
+	ns := map[string]bool{}
+	for _, p := range e.policies {
+		for _, f := range p.Facts {
+			ns[f] = true
+		}
+	}
+	return ns
+}
+
 // Policies returns the compiled checklist items, sorted by ID.
 func (e *Engine) Policies() []*Policy { return e.policies }
 

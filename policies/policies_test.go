@@ -22,6 +22,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"audit/checks"
+	"audit/checks/postgres"
 	"audit/checks/secrets"
 	"audit/checks/sshd"
 	"audit/policies"
@@ -57,8 +58,9 @@ type factsFile struct {
 // fixture's data is decoded strictly into it, so a misspelt or stale key
 // fails here instead of silently reaching the policy as a missing field.
 var factSchemas = map[string]func() any{
-	secrets.Namespace: func() any { return new(secrets.Data) },
-	sshd.Namespace:    func() any { return new(sshd.Data) },
+	postgres.Namespace: func() any { return new(postgres.Data) },
+	secrets.Namespace:  func() any { return new(secrets.Data) },
+	sshd.Namespace:     func() any { return new(sshd.Data) },
 }
 
 // target is a target for tests: the engine reads only its name and kind.

@@ -2,11 +2,40 @@ package host
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"fmt"
 	"path"
 	"sort"
 	"strings"
 )
+
+// FileError is a file cat could not read on a host. It matches
+// fs.ErrNotExist and fs.ErrPermission as os.ReadFile's errors do, so that
+// callers tell a missing file from an unreadable one the same way locally
+// and over SSH.
+type FileError struct{ *ExitError }
+
+// Unwrap lets errors.Is see the kind of failure cat reported.
+func (e FileError) Unwrap() []error {
+	errs := []error{e.ExitError}
+	switch {
+	case strings.Contains(e.Stderr, "No such file or directory"), strings.Contains(e.Stderr, "Not a directory"):
+		errs = append(errs, fs.ErrNotExist)
+	case strings.Contains(e.Stderr, "Permission denied"):
+		errs = append(errs, fs.ErrPermission)
+	}
+	return errs
+}
+
+// catFile turns cat's failure into a FileError.
+func catFile(b []byte, err error) ([]byte, error) {
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		return nil, FileError{exit}
+	}
+	return b, err
+}
 
 // FS is how configuration parsers read a host's files: sshd_config and its
 // Include, postgresql.conf and its include_dir, pg_hba.conf and its @file.

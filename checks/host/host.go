@@ -29,16 +29,22 @@ type Host interface {
 	Close() error
 }
 
-// Selection narrows what a host audit reads on a host that runs several
-// instances of a service.
+// Selection narrows or extends what a host audit reads on a host that runs
+// several instances of a service.
 type Selection struct {
 	// SSHD lists the sshd_config files of the sshd instances to audit
 	// (all running instances when empty).
 	SSHD []string
+	// Postgres lists DSNs of PostgreSQL servers to log in to, as the host
+	// reaches them, besides the servers found running on it.
+	Postgres []string
 }
 
 // SSHDConfigs returns the sshd instances to audit.
 func (s Selection) SSHDConfigs() []string { return s.SSHD }
+
+// PostgresDSNs returns the PostgreSQL servers to log in to.
+func (s Selection) PostgresDSNs() []string { return s.Postgres }
 
 // ExitError is a command that ran and failed.
 type ExitError struct {

@@ -62,7 +62,7 @@ func (l *Local) Run(ctx context.Context, argv ...string) ([]byte, error) {
 // ReadFile implements Host.
 func (l *Local) ReadFile(ctx context.Context, path string) ([]byte, error) {
 	if l.Sudo {
-		return l.Run(ctx, "cat", "--", path)
+		return catFile(l.Run(ctx, "cat", "--", path))
 	}
 	return os.ReadFile(path)
 }

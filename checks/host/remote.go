@@ -437,7 +437,7 @@ func (r *Remote) Run(ctx context.Context, argv ...string) ([]byte, error) {
 
 // ReadFile implements Host.
 func (r *Remote) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	return r.Run(ctx, "cat", "--", path)
+	return catFile(r.Run(ctx, "cat", "--", path))
 }
 
 // Dial implements Host: a TCP connection from the host, through SSH.

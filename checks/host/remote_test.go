@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,14 @@ func TestRemoteRunsCommandsReadsFilesAndTunnels(t *testing.T) {
 	content, err := r.ReadFile(ctx, s.Config)
 	if err != nil || !strings.Contains(string(content), "ListenAddress 127.0.0.1") {
 		t.Errorf("ReadFile = %q, %v", content, err)
+	}
+	// A missing file is fs.ErrNotExist over SSH as locally, and an
+	// unreadable one is not.
+	if _, err := r.ReadFile(ctx, s.Config+".missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile of a missing file = %v, want fs.ErrNotExist", err)
+	}
+	if _, err := r.ReadFile(ctx, s.Dir); err == nil || errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile of a directory = %v, want an error that is not fs.ErrNotExist", err)
 	}
 	// Commands run as parallel sessions on the one connection.
 	errs := make(chan error, 4)

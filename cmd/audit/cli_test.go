@@ -312,3 +312,23 @@ func TestThisRepositoryHasNoSecrets(t *testing.T) {
 		t.Errorf("audit --no-history of this repository: exit %d, stderr %q\n%s", code, stderr, out)
 	}
 }
+
+// TestOnly: --only runs the named items and sections alone, and a pattern
+// that names nothing is a usage error.
+func TestOnly(t *testing.T) {
+	dir, _, _ := leakyRepo(t)
+	code, out, stderr := runCLI(t, dir, "--only", "SSH", "--format", "json")
+	if rep := decodeReport(t, out); code != checks.ExitOK || len(rep.Targets) != 1 || len(rep.Targets[0].Results) != 0 {
+		t.Errorf("--only SSH on a repository: exit %d, stderr %q, report %+v", code, stderr, rep)
+	}
+	code, out, _ = runCLI(t, dir, "--only", "sec-01", "--format", "json")
+	if rep := decodeReport(t, out); code != checks.ExitFail || len(rep.Targets[0].Results) != 1 || rep.Targets[0].Results[0].ID != "SEC-01" {
+		t.Errorf("--only sec-01: exit %d, report %+v", code, rep)
+	}
+	for _, bad := range []string{"SSH-99", "SE", "bogus"} {
+		code, _, stderr = runCLI(t, dir, "--only", bad)
+		if code != checks.ExitError || !strings.Contains(stderr, "no checklist item") {
+			t.Errorf("--only %s: exit %d, stderr %q", bad, code, stderr)
+		}
+	}
+}

@@ -44,6 +44,9 @@ for .gitleaksignore. It holds no secret value.`,
 			if err := o.takeArgs(args); err != nil {
 				return err
 			}
+			if err := checkHostFlags(o); err != nil {
+				return err
+			}
 			var target checks.Target
 			if len(o.hosts) > 0 || o.local {
 				if len(o.hosts)+btoi(o.local) != 1 {
@@ -67,7 +70,11 @@ for .gitleaksignore. It holds no secret value.`,
 			doc := factsDocument{Facts: map[string]factsEntry{}}
 			doc.Target.Name, doc.Target.Kind = target.Name(), target.Kind()
 			code := checks.ExitOK
-			for ns, f := range collect(cmd.Context(), target) {
+			every := map[string]bool{}
+			for _, c := range checks.All() {
+				every[c.ID()] = true
+			}
+			for ns, f := range collect(cmd.Context(), target, every) {
 				doc.Facts[ns] = factsEntry{Status: f.Status, Reason: f.Reason, Data: f.Data, Warnings: f.Warnings}
 				if f.Status == checks.FactsError {
 					code = checks.ExitError

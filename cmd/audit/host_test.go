@@ -16,7 +16,8 @@ import (
 // the other targets.
 func TestHostTargets(t *testing.T) {
 	s := sshdtest.Start(t, sshdtest.Options{})
-	ssh := []string{"-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--connect-timeout", "2s", "--sshd-config", s.Config}
+	// --only SSH: other tests may run PostgreSQL clusters on this host.
+	ssh := []string{"-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--connect-timeout", "2s", "--sshd-config", s.Config, "--only", "SSH"}
 
 	// The test server runs sshd's defaults: the host is audited (some SSH
 	// items fail), it is not an error.

@@ -99,6 +99,7 @@ that could not run).`,
 	f.StringArrayVar(&o.reports, "report", nil, "also write a report as `FORMAT=FILE`, e.g. sarif=audit.sarif (repeatable)")
 	f.StringVar(&o.failOn, "fail-on", "low", "lowest `SEVERITY` whose failure makes the exit code 1: critical, high, medium, low")
 	f.StringVar(&o.config, "config", "", "configuration `FILE` with waivers and attestations (default: .audit.yaml at the repository root)")
+	f.StringSliceVar(&o.only, "only", nil, "audit only these checklist `ITEMS`: IDs or sections, e.g. SSH,DB-01 (see audit checks)")
 	f.StringVar(&o.baseline, "baseline", "", "a previous JSON `REPORT`: its findings no longer fail, only new ones do")
 	addHostFlags(f, &o)
 	root.AddCommand(newVersionCommand(stdout), newChecksCommand(stdout), newFactsCommand(stdout, stderr), newHookCommand(stdout, stderr))
@@ -114,5 +115,6 @@ func addHostFlags(f *pflag.FlagSet, o *options) {
 	f.BoolVar(&o.ssh.AcceptNewHostKey, "accept-new-host-key", false, "record the key of a host not yet in known_hosts (a changed key is always refused)")
 	f.BoolVar(&o.ssh.Sudo, "sudo", false, "run host commands with sudo -n (a refused sudo is an error, never a pass)")
 	f.DurationVar(&o.ssh.DialTimeout, "connect-timeout", 5*time.Second, "how long to wait for a host to connect and authenticate")
+	f.StringArrayVar(&o.ssh.Selection.Postgres, "postgres", nil, "log in to the PostgreSQL server at `DSN` (postgres://USER:PASS@127.0.0.1:5432/postgres or key=value), reached through the --host's SSH connection or from this machine with --local (repeatable)")
 	f.StringArrayVar(&o.ssh.Selection.SSHD, "sshd-config", nil, "on a host running several sshd, audit only the one started with this sshd_config `FILE` (repeatable)")
 }

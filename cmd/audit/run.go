@@ -20,6 +20,7 @@ import (
 	"audit/checks/config"
 	"audit/checks/gitrepo"
 	"audit/checks/host"
+	"audit/checks/postgres"
 	"audit/policies"
 	"audit/reporters"
 )
@@ -41,7 +42,9 @@ type options struct {
 	pathGiven bool
 	hosts     []string
 	local     bool
-	ssh       host.Options
+	// only limits the run to these checklist items or sections.
+	only []string
+	ssh  host.Options
 	// now is the time waivers and attestations are judged at.
 	now time.Time
 }
@@ -157,6 +160,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if o.since != "" && o.scope() != checks.ScopeFull {
 		return fail(errors.New("--since reads history: it cannot be used with --staged or --no-history"))
 	}
+	if err := checkHostFlags(o); err != nil {
+		return fail(err)
+	}
 	var targets []checks.Target
 	configRoot := ""
 	if o.auditsRepo() {
@@ -175,6 +181,9 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	engine, err := policies.Compile(ctx)
 	if err != nil {
 		return fail(err)
+	}
+	if err := engine.Select(o.only); err != nil {
+		return fail(fmt.Errorf("--only: %w", err))
 	}
 	cfg, err := loadConfig(o.config, configRoot, engine)
 	if err != nil {
@@ -214,7 +223,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	var notes []string
 	if cfg != nil {
 		notes = cfg.Apply(reports, o.now)
-		if o.scope() != checks.ScopeFull || o.since != "" || o.baseline != "" {
+		if o.scope() != checks.ScopeFull || o.since != "" || o.baseline != "" || len(o.only) > 0 {
 			// An exception may cover what this partial run did not look at.
 			notes = nil
 		}
@@ -246,6 +255,23 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "audit: warning: %s\n", reporters.Printable(n))
 	}
 	return report.ExitCode(failOn)
+}
+
+// checkHostFlags checks the flags that only make sense with a host before
+// any host is reached: a bad DSN is a usage error, not a failed audit.
+func checkHostFlags(o options) error {
+	if len(o.ssh.Selection.Postgres) == 0 {
+		return nil
+	}
+	if len(o.hosts) == 0 && !o.local {
+		return errors.New("--postgres needs --host or --local: the server is audited from the host it runs on (its files, and a connection tunnelled through that host)")
+	}
+	for _, dsn := range o.ssh.Selection.Postgres {
+		if _, err := postgres.ParseDSN(dsn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // connectHosts reaches every --host (and --local) in parallel. A host that
@@ -309,7 +335,7 @@ func auditTargets(ctx context.Context, engine *policies.Engine, targets []checks
 
 func auditTarget(ctx context.Context, engine *policies.Engine, t checks.Target) checks.TargetReport {
 	tr := checks.TargetReport{Name: t.Name(), Kind: t.Kind()}
-	facts := collect(ctx, t)
+	facts := collect(ctx, t, engine.Namespaces())
 	for _, f := range facts {
 		tr.Warnings = append(tr.Warnings, f.Warnings...)
 	}
@@ -322,16 +348,17 @@ func auditTarget(ctx context.Context, engine *policies.Engine, t checks.Target) 
 	return tr
 }
 
-// collect runs every applicable check on t in parallel. A check that fails
-// yields error facts, so the policies that need them report error.
-func collect(ctx context.Context, t checks.Target) map[string]checks.Facts {
+// collect runs every check that applies to t and fills a namespace in
+// needed, in parallel. A check that fails yields error facts, so the
+// policies that need them report error.
+func collect(ctx context.Context, t checks.Target, needed map[string]bool) map[string]checks.Facts {
 	var (
 		mu    sync.Mutex
 		wg    sync.WaitGroup
 		facts = map[string]checks.Facts{}
 	)
 	for _, c := range checks.All() {
-		if !c.Applies(t) {
+		if !c.Applies(t) || !needed[c.ID()] {
 			continue
 		}
 		wg.Go(func() {

@@ -11,11 +11,12 @@ import (
 )
 
 // sshAudit audits one test sshd over SSH, limited to that server's config
-// (other tests may run sshd servers on this machine at the same time).
+// and the SSH items (other tests may run sshd servers and PostgreSQL
+// clusters on this machine at the same time).
 func sshAudit(t *testing.T, s *sshdtest.Server, extra ...string) (int, map[string]checks.Result, string) {
 	t.Helper()
 	args := append([]string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts,
-		"--sshd-config", s.Config, "--format", "json"}, extra...)
+		"--sshd-config", s.Config, "--only", "SSH", "--format", "json"}, extra...)
 	code, out, stderr := runCLI(t, "", args...)
 	rep := decodeReport(t, out)
 	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
@@ -87,7 +88,7 @@ func TestSSHChecklistOnRealServers(t *testing.T) {
 	}
 
 	// The table names file:line for each failure.
-	code, table, _ := runCLI(t, "", "--host", "root@"+weak.Addr(), "-i", weak.ClientKey, "--known-hosts", weak.KnownHosts, "--sshd-config", weak.Config)
+	code, table, _ := runCLI(t, "", "--host", "root@"+weak.Addr(), "-i", weak.ClientKey, "--known-hosts", weak.KnownHosts, "--sshd-config", weak.Config, "--only", "SSH")
 	t.Logf("weak server:\n%s", table)
 	if code != checks.ExitFail || !strings.Contains(table, "sshd_config:") {
 		t.Errorf("table: exit %d\n%s", code, table)
@@ -121,7 +122,7 @@ func TestRefusedSudoIsAnError(t *testing.T) {
 // credentials stay out of the facts.
 func TestSSHEdgeCases(t *testing.T) {
 	s := sshdtest.Start(t, sshdtest.Options{Extra: hardened + "Match LocalPort 2222\n  PasswordAuthentication yes\n"})
-	base := []string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--format", "json"}
+	base := []string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--only", "SSH", "--format", "json"}
 
 	code, out, stderr := runCLI(t, "", append(base, "--sshd-config", s.Config+".typo")...)
 	if code != checks.ExitError || !strings.Contains(out, "no running sshd was started with") {

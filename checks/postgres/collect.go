@@ -1,0 +1,292 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"audit/checks"
+	"audit/checks/host"
+)
+
+func init() { checks.Register(Check{}) }
+
+// Check collects the "postgres" facts from hosts.
+type Check struct{}
+
+// ID returns "postgres".
+func (Check) ID() string { return Namespace }
+
+// Applies reports whether t is a host.
+func (Check) Applies(t checks.Target) bool { return t.Kind() == checks.KindHost }
+
+// Collect reads every PostgreSQL server running on the host or, when the
+// user named servers with --postgres, those alone (their files too, when
+// they run on the host). A host with none has no PostgreSQL facts:
+// not_applicable.
+func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error) {
+	h, ok := t.(host.Host)
+	if !ok {
+		return checks.Facts{}, fmt.Errorf("postgres: target %s is not a host", t.Name())
+	}
+	var dsns []DSN
+	if sel, ok := t.(interface{ PostgresDSNs() []string }); ok {
+		for _, s := range sel.PostgresDSNs() {
+			d, err := ParseDSN(s)
+			if err != nil {
+				return checks.Facts{}, err
+			}
+			dsns = append(dsns, d)
+		}
+	}
+	now := time.Now().UTC()
+	table, stale := ReleaseTable(now)
+	var warnings []string
+	if stale != "" {
+		warnings = append(warnings, stale)
+	}
+	fsys := host.Files(ctx, h)
+	postmasters, err := Postmasters(ctx, h)
+	if err != nil {
+		if len(dsns) == 0 {
+			return checks.Facts{}, err
+		}
+		warnings = append(warnings, fmt.Sprintf("%v: only the servers named with --postgres are audited", err))
+	}
+	servers := make([]*Server, 0, len(postmasters)+len(dsns))
+	for _, pm := range postmasters {
+		servers = append(servers, serverFromFiles(ctx, h, fsys, pm))
+	}
+	logins := make([]*DSN, len(servers))
+	for i := range dsns {
+		d := &dsns[i]
+		j := slices.IndexFunc(servers, func(s *Server) bool { return s.Addr != "" && sameServer(s, d) })
+		if j < 0 || logins[j] != nil {
+			servers = append(servers, &Server{Name: d.Addr(), Addr: d.Addr()})
+			logins = append(logins, d)
+			continue
+		}
+		logins[j] = d
+	}
+	if len(dsns) > 0 {
+		// Naming servers narrows the audit to them, as --sshd-config does.
+		var named []*Server
+		var namedLogins []*DSN
+		for i, s := range servers {
+			if logins[i] != nil {
+				named, namedLogins = append(named, s), append(namedLogins, logins[i])
+			}
+		}
+		servers, logins = named, namedLogins
+	}
+	if len(servers) == 0 {
+		return checks.Facts{Namespace: Namespace, Status: checks.FactsNotApplicable,
+			Reason: "no PostgreSQL server is running and none was named with --postgres", Warnings: warnings}, nil
+	}
+
+	var wg sync.WaitGroup
+	for i, s := range servers {
+		wg.Go(func() { probe(ctx, h, s, logins[i]) })
+	}
+	wg.Wait()
+
+	data := Data{Backrest: ReadBackrest(fsys), Releases: table, Now: now.Format(time.RFC3339)}
+	for _, s := range servers {
+		data.Servers = append(data.Servers, *s)
+	}
+	slices.SortFunc(data.Servers, func(a, b Server) int { return strings.Compare(a.Name, b.Name) })
+	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: data, Warnings: warnings}, nil
+}
+
+// sameServer tells whether a DSN names a server found running: same port,
+// and an address the server listens on (loopback reaches every server
+// listening on localhost or on every address).
+func sameServer(s *Server, d *DSN) bool {
+	host, port, err := net.SplitHostPort(s.Addr)
+	if err != nil || port != strconv.Itoa(d.Port) {
+		return false
+	}
+	if d.Host == host || d.Host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(d.Host)
+	if err != nil {
+		return false
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	listen := s.Settings["listen_addresses"].Value
+	for _, a := range strings.Split(listen, ",") {
+		if a = strings.TrimSpace(a); a == "*" || a == d.Host {
+			return true
+		}
+	}
+	return false
+}
+
+// noDSN is why roles are unknown for a server the user gave no DSN for.
+const noDSN = "no --postgres DSN names this server, so its roles were not read"
+
+// serverFromFiles reads what the files of a running server say: its
+// settings, pg_hba rules and version. No login is needed.
+func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmaster) *Server {
+	s := &Server{DataDir: pm.DataDir, ConfigFile: pm.ConfigFile, Settings: map[string]Setting{},
+		RolesError: noDSN, PasswordsError: noDSN}
+	conf, err := ParseConf(fsys, pm.ConfigFile, pm.DataDir)
+	if err != nil {
+		s.SettingsError = err.Error()
+	} else {
+		s.SettingsFrom = "files"
+		for _, name := range settingNames {
+			if v, ok := conf.Settings[name]; ok {
+				s.Settings[name] = v
+			}
+		}
+	}
+	pid, pidErr := readPIDFile(fsys, pm.DataDir)
+	port := pm.Port
+	if port == 0 {
+		port = pid.Port
+	}
+	if port == 0 {
+		port, _ = strconv.Atoi(s.Settings["port"].Value)
+	}
+	if port == 0 {
+		port = 5432
+	}
+	listen := "localhost"
+	if v, ok := s.Settings["listen_addresses"]; ok {
+		listen = v.Value
+	} else if pidErr == nil && pid.ListenAddr != "" {
+		listen = pid.ListenAddr
+	}
+	if ip := probeAddress(listen); ip != "" {
+		s.Addr = net.JoinHostPort(ip, strconv.Itoa(port))
+	}
+	s.Name = s.Addr
+	if s.Name == "" {
+		s.Name = pm.DataDir
+	}
+	s.HBAFile = s.Settings["hba_file"].Value
+	if s.HBAFile == "" && pm.DataDir != "" {
+		s.HBAFile = path.Join(pm.DataDir, "pg_hba.conf")
+	}
+	if s.HBAFile != "" {
+		if s.HBA, err = ParseHBA(fsys, s.HBAFile); err != nil {
+			s.HBAError = err.Error()
+		} else {
+			s.HBAFrom = "files"
+		}
+	} else {
+		s.HBAError = "the data directory of the server is unknown"
+	}
+	s.Version = versionFromBinary(ctx, h, pm.Binary)
+	if s.Version.Error != "" && pm.DataDir != "" {
+		if b, err := fsys.ReadFile(path.Join(pm.DataDir, "PG_VERSION")); err == nil {
+			if major, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				s.Version = Version{Major: major, Text: strings.TrimSpace(string(b)), From: "PG_VERSION",
+					Error: s.Version.Error + "; PG_VERSION gives the major only"}
+			}
+		}
+	}
+	return s
+}
+
+// probeAddress picks the address of listen_addresses the wire probes and
+// SQL go to: loopback when the server listens on it, else the first.
+func probeAddress(listen string) string {
+	var first string
+	for _, a := range strings.Split(listen, ",") {
+		a = strings.TrimSpace(a)
+		switch a {
+		case "":
+			continue
+		case "*", "0.0.0.0", "localhost":
+			return "127.0.0.1"
+		case "::":
+			return "::1"
+		}
+		if ip, err := netip.ParseAddr(a); err == nil && ip.IsLoopback() {
+			return a
+		}
+		if first == "" {
+			first = a
+		}
+	}
+	return first
+}
+
+// probe completes a server's facts from the wire, and from SQL when the
+// user gave a DSN for it.
+func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
+	dial := Dialer(h.Dial)
+	user, database := "postgres", "postgres"
+	if d != nil {
+		user, database = d.User, d.config.Database
+	}
+	if s.Addr != "" {
+		var wg sync.WaitGroup
+		wg.Go(func() { s.TLS = ProbeTLS(ctx, dial, s.Addr) })
+		wg.Go(func() { s.Plain = ProbePlain(ctx, dial, s.Addr, user, database) })
+		wg.Wait()
+	} else {
+		s.TLS.Error = "the server listens on no TCP address"
+		s.Plain.Error = s.TLS.Error
+	}
+	if d == nil {
+		return
+	}
+	s.DSNGiven = true
+	f := readSQL(ctx, dial, *d)
+	s.Login = f.Login
+	if !f.Login.OK {
+		s.RolesError, s.PasswordsError = f.Login.Error, f.Login.Error
+		return
+	}
+	if f.Version.Error == "" {
+		s.Version = f.Version
+	}
+	if f.Settings != nil {
+		for name, v := range f.Settings {
+			if file, ok := s.Settings[name]; ok && v.File == "" && file.Value == v.Value {
+				v.File, v.Line = file.File, file.Line // the role may not read sourcefile
+			}
+			s.Settings[name] = v
+		}
+		s.SettingsFrom, s.SettingsError = "sql", ""
+		if v := f.Settings["data_directory"].Value; v != "" {
+			s.DataDir = v
+		}
+		if v := f.Settings["config_file"].Value; v != "" {
+			s.ConfigFile = v
+		}
+		if v := f.Settings["hba_file"].Value; v != "" {
+			s.HBAFile = v
+		}
+	}
+	switch {
+	case f.HBAError == "":
+		for i := range f.HBA {
+			if f.HBA[i].File == "" {
+				f.HBA[i].File = s.HBAFile
+			}
+		}
+		s.HBA, s.HBAFrom, s.HBAError = f.HBA, "sql", ""
+	case s.HBAFrom == "files":
+		// The files were read: they stand in for the view.
+	case s.HBAError != "":
+		s.HBAError = f.HBAError + "; " + s.HBAError
+	default:
+		s.HBAError = f.HBAError
+	}
+	s.Roles, s.RolesError = f.Roles, f.RolesError
+	s.PasswordsKnown, s.PasswordsError = f.PasswordsKnown, f.PasswordsError
+}

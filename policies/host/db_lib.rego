@@ -1,0 +1,271 @@
+# Helpers shared by the PostgreSQL policies DB-01..09 and SEC-05 (not a
+# checklist item: no metadata). input.postgres is postgres.Data as JSON.
+#
+# Beware: in OPA, "not f(x.y)" and "not x.y > 0" are false, not true, when
+# x.y is undefined (omitempty fields are absent). Read optional fields with
+# object.get before negating them.
+package audit.lib.postgres
+
+servers := input.postgres.servers
+
+day := (24 * 60) * 60e9
+
+now := time.parse_rfc3339_ns(input.postgres.now)
+
+# date is the day part of an RFC 3339 time.
+date(ts) := substring(ts, 0, 10)
+
+# finding is a finding about a server, its message prefixed with the
+# server's name (a host may run two clusters), at loc: {} or {"path", "line"}.
+finding(server, msg, loc) := object.union({"msg": sprintf("server %s: %s", [server.name, msg])}, loc)
+
+# --- What is unknown. Every part the collector could not read says why;
+# a policy that needs it is an error, never a pass.
+
+# login_failed: the user named the server with a DSN that could not log in.
+login_failed(server) if {
+	server.dsn_given
+	server.login.error != ""
+}
+
+# login_errors are the error entries of every item about a server: what the
+# user asked to be audited through SQL (pg_settings, pg_hba_file_rules,
+# pg_authid) was not, whatever the files said.
+login_errors contains f if {
+	some server in servers
+	login_failed(server)
+	f := finding(server, sprintf("the DSN given could not log in: %s", [server.login.error]), {})
+}
+
+# settings_unknown: neither pg_settings nor the configuration files were
+# read (settings_from names where the settings came from).
+settings_unknown(server) if server.settings_error != ""
+
+settings_unknown(server) if object.get(server, "settings_from", "") == ""
+
+settings_errors contains f if {
+	some server in servers
+	settings_unknown(server)
+	f := finding(server, sprintf("its settings could not be read: %s", [why(server, "settings_error")]), {})
+}
+
+# why is the collector's reason for an unknown part.
+why(server, field) := server[field] if server[field] != ""
+
+why(server, field) := "no reason given" if object.get(server, field, "") == ""
+
+# hba is a server's pg_hba rules ([] when there are none or they are unknown).
+hba(server) := server.hba if is_array(server.hba)
+
+hba(server) := [] if not is_array(object.get(server, "hba", null))
+
+# hba_unknown: no rule was read, and the collector says why, or does not
+# say where the rules came from (hba_from).
+hba_unknown(server) if {
+	server.hba_error != ""
+	count(hba(server)) == 0
+}
+
+hba_unknown(server) if {
+	object.get(server, "hba_from", "") == ""
+	count(hba(server)) == 0
+}
+
+# hba_errors: the rules could not be read, or one of them could not be
+# parsed (PostgreSQL does not load a pg_hba.conf with an error in it, so
+# what the server enforces is unknown).
+hba_errors contains f if {
+	some server in servers
+	hba_unknown(server)
+	f := finding(server, sprintf("its pg_hba rules could not be read: %s", [why(server, "hba_error")]), {})
+}
+
+hba_errors contains f if {
+	some server in servers
+	some r in hba(server)
+	r.error != ""
+	f := finding(server, sprintf("pg_hba line %d could not be parsed, so what the server enforces is unknown: %s", [r.line, r.error]), rule_loc(server, r))
+}
+
+# --- pg_hba rules.
+
+# remote: the rule matches TCP connections from other machines (not local,
+# loopback or samehost).
+remote(r) if {
+	r.type != "local"
+	r.scope != "local"
+}
+
+# admits: the rule lets a client on to authenticate (reject rules do not).
+admits(r) if r.method != "reject"
+
+# rule_loc is where a rule is: its own file, else the server's pg_hba.conf.
+rule_loc(server, r) := {"path": r.file, "line": r.line} if r.file != ""
+
+rule_loc(server, r) := {"path": server.hba_file, "line": r.line} if {
+	object.get(r, "file", "") == ""
+	server.hba_file != ""
+}
+
+rule_loc(server, r) := {"line": r.line} if {
+	object.get(r, "file", "") == ""
+	object.get(server, "hba_file", "") == ""
+}
+
+# rule_text is the rule as a pg_hba.conf line, its address in CIDR form.
+rule_text(r) := concat(" ", [x | some x in fields; x != ""]) if {
+	fields := array.concat(
+		[
+			r.type, concat(",", strings(r.databases)), concat(",", strings(r.users)),
+			address(r), object.get(r, "method", ""),
+		],
+		strings(object.get(r, "options", [])),
+	)
+}
+
+# address is a rule's address, an address and netmask (as
+# pg_hba_file_rules gives them) written as a CIDR.
+address(r) := object.get(r, "address", "") if not contains(object.get(r, "address", ""), " ")
+
+address(r) := cidr(r) if contains(r.address, " ")
+
+# cidr is an IP rule's address as a CIDR ("10.0.0.0 255.0.0.0" is 10.0.0.0/8).
+cidr(r) := r.address if contains(r.address, "/")
+
+cidr(r) := sprintf("%s/%d", [split(r.address, " ")[0], object.get(r, "prefix", 0)]) if not contains(r.address, "/")
+
+strings(x) := x if is_array(x)
+
+strings(x) := [] if not is_array(x)
+
+# rule_at quotes a rule and says where it is.
+rule_at(server, r) := sprintf("pg_hba rule `%s` (%s:%d)", [rule_text(r), path, r.line]) if {
+	path := object.get(rule_loc(server, r), "path", "")
+	path != ""
+}
+
+rule_at(server, r) := sprintf("pg_hba rule `%s` (line %d)", [rule_text(r), r.line]) if {
+	object.get(rule_loc(server, r), "path", "") == ""
+}
+
+# --- Settings.
+
+# value is a setting's value as read, else PostgreSQL's default when the
+# settings are known but do not list it.
+value(server, name) := server.settings[name].value
+
+value(server, name) := default_value(server, name) if {
+	not settings_unknown(server)
+	not server.settings[name]
+}
+
+# The defaults of the settings the policies read. ssl_min_protocol_version
+# was TLSv1 before PostgreSQL 13, password_encryption md5 before 14.
+default_value(server, "ssl_min_protocol_version") := "TLSv1" if older(server, 13)
+
+default_value(server, "ssl_min_protocol_version") := "TLSv1.2" if not older(server, 13)
+
+default_value(server, "password_encryption") := "md5" if older(server, 14)
+
+default_value(server, "password_encryption") := "scram-sha-256" if not older(server, 14)
+
+default_value(_, name) := defaults[name]
+
+defaults := {
+	"ssl": "off",
+	"ssl_max_protocol_version": "",
+	"log_connections": "off",
+	"log_disconnections": "off",
+}
+
+older(server, major) if {
+	server.version.major > 0
+	server.version.major < major
+}
+
+set_in_file(server, name) if server.settings[name].file != ""
+
+# loc is where a setting is set: its file and line, else the server's
+# postgresql.conf (where it would be set), else nowhere.
+loc(server, name) := {"path": s.file, "line": object.get(s, "line", 0)} if {
+	set_in_file(server, name)
+	s := server.settings[name]
+}
+
+loc(server, name) := {"path": server.config_file} if {
+	not set_in_file(server, name)
+	server.config_file != ""
+}
+
+loc(server, name) := {} if {
+	not set_in_file(server, name)
+	object.get(server, "config_file", "") == ""
+}
+
+# shown is "name = value" and where that comes from.
+shown(server, name) := sprintf("%s = %s in %s:%d", [name, quoted(s.value), s.file, object.get(s, "line", 0)]) if {
+	set_in_file(server, name)
+	s := server.settings[name]
+}
+
+shown(server, name) := sprintf("%s = %s (%s)", [name, quoted(s.value), source(s)]) if {
+	s := server.settings[name]
+	not set_in_file(server, name)
+}
+
+shown(server, name) := sprintf("%s = %s (the default: no file sets it)", [name, quoted(default_value(server, name))]) if {
+	not settings_unknown(server)
+	not server.settings[name]
+}
+
+# quoted shows an empty value as ''.
+quoted(v) := "''" if v == ""
+
+quoted(v) := v if v != ""
+
+source(s) := "the default: no file sets it" if object.get(s, "source", "") in {"", "default"}
+
+source(s) := sprintf("source: %s", [s.source]) if not object.get(s, "source", "") in {"", "default"}
+
+# on: a boolean setting's value is true, as PostgreSQL reads it.
+on(v) if lower(trim_space(v)) in {"on", "true", "yes", "1"}
+
+# --- Addresses.
+
+# ip is the address part of "ip", "ip:port" or "[ip]:port".
+ip(addr) := trim_left(split(addr, "]")[0], "[") if startswith(addr, "[")
+
+ip(addr) := split(addr, ":")[0] if {
+	not startswith(addr, "[")
+	count(split(addr, ":")) == 2
+}
+
+ip(addr) := addr if {
+	not startswith(addr, "[")
+	count(split(addr, ":")) != 2
+}
+
+ipv4(addr) if regex.match(`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, ip(addr))
+
+loopback(addr) if {
+	ipv4(addr)
+	net.cidr_contains("127.0.0.0/8", ip(addr))
+}
+
+loopback(addr) if ip(addr) in {"::1", "localhost"}
+
+loopback(addr) if startswith(ip(addr), "::ffff:127.")
+
+# elsewhere: addr is neither loopback nor the server's own address, so
+# what the server did with a connection from it is what a remote client
+# would see (a connection from the host's own address matches samehost).
+elsewhere(server, addr) if {
+	addr != ""
+	not loopback(addr)
+	not ip(addr) == ip(object.get(server, "addr", ""))
+}
+
+# roles is a server's login roles ([] when none or unknown).
+roles(server) := server.roles if is_array(server.roles)
+
+roles(server) := [] if not is_array(object.get(server, "roles", null))
