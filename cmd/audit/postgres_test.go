@@ -218,7 +218,7 @@ func TestPostgresFactsHoldNoSecrets(t *testing.T) {
 		`host all all 10.9.0.0/24 ldap ldapserver=ldap.invalid ldapbasedn="dc=example,dc=com" ldapbinddn="cn=audit" ldapbindpasswd=` + bindpw + "\n" +
 		`host all all 10.9.1.0/24 radius radiusservers=127.0.0.1 radiussecrets=` + radius + "\n"})
 	for _, args := range [][]string{
-		{"facts", "--local", "--postgres", c.DSN("postgres", c.Password)},      // pg_hba_file_rules
+		{"facts", "--local", "--postgres", c.DSN("postgres", c.Password)},       // pg_hba_file_rules
 		{"facts", "--local", "--postgres", c.DSN("nobody", "x-wrong-password")}, // the file
 	} {
 		code, out, stderr := runCLI(t, "", args...)
