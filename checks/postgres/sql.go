@@ -127,7 +127,7 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		f.Login.Error = dsn.scrub(fmt.Sprintf("log in as %s at %s: %s", dsn.User, dsn.Addr(), sqlError(err)))
+		f.Login.Error = dsn.scrub(sqlError(err))
 		return f
 	}
 	defer conn.Close(context.WithoutCancel(ctx))

@@ -34,7 +34,7 @@ login_failed(server) if {
 login_errors contains f if {
 	some server in servers
 	login_failed(server)
-	f := finding(server, sprintf("the DSN given could not log in: %s", [server.login.error]), {})
+	f := finding(server, sprintf("the --postgres DSN could not log in as %s: %s", [object.get(server.login, "user", "?"), server.login.error]), {})
 }
 
 # settings_unknown: neither pg_settings nor the configuration files were

@@ -79,7 +79,7 @@ test_error_when_neither_is_known if {
 
 test_error_when_dsn_login_failed if {
 	some f in check.error with input as fx.failed_login
-	f.msg == "server 10.0.1.5:5432: the DSN given could not log in: password authentication failed for user \"audit\""
+	f.msg == "server 10.0.1.5:5432: the --postgres DSN could not log in as audit: password authentication failed for user \"audit\""
 }
 
 test_no_error_for_failed_login_without_dsn if {
