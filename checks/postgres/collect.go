@@ -60,6 +60,9 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		}
 		warnings = append(warnings, fmt.Sprintf("%v: only the servers named with --postgres are audited", err))
 	}
+	for _, c := range downClusters(ctx, h) {
+		warnings = append(warnings, fmt.Sprintf("PostgreSQL cluster %s is down: not audited", c))
+	}
 	servers := make([]*Server, 0, len(postmasters)+len(dsns))
 	for _, pm := range postmasters {
 		servers = append(servers, serverFromFiles(ctx, h, fsys, pm))

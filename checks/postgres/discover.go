@@ -193,3 +193,28 @@ func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
 }
+
+// downClusters lists the clusters pg_lsclusters (Debian's
+// postgresql-common) knows but that are not running, as "15/main (port
+// 5433, /var/lib/postgresql/15/main)". Hosts without it list none.
+func downClusters(ctx context.Context, h host.Host) []string {
+	out, err := h.Run(ctx, "pg_lsclusters", "--no-header")
+	if err != nil {
+		return nil
+	}
+	return parseLsclusters(string(out))
+}
+
+// parseLsclusters reads pg_lsclusters' columns: Ver Cluster Port Status
+// Owner Data-directory Log-file.
+func parseLsclusters(out string) []string {
+	var down []string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 || !strings.HasPrefix(f[3], "down") {
+			continue
+		}
+		down = append(down, fmt.Sprintf("%s/%s (port %s, %s)", f[0], f[1], f[2], f[5]))
+	}
+	return down
+}

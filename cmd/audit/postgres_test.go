@@ -113,6 +113,10 @@ func TestPostgresWrongPassword(t *testing.T) {
 		if !strings.Contains(printed, "password authentication failed") {
 			t.Errorf("the output does not say why: %s", printed)
 		}
+		// The one reason is said once on stderr, naming every item it stopped.
+		if n := strings.Count(printed, "could not be checked"); n != 1 || !strings.Contains(printed, "DB-01, DB-02, DB-03") {
+			t.Errorf("the reason is printed %d times, or without its items: %s", n, printed)
+		}
 		if strings.Contains(printed, wrong) {
 			t.Errorf("the wrong password was printed: %s", printed)
 		}

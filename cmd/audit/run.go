@@ -412,13 +412,25 @@ func printDiagnostics(stderr io.Writer, report checks.Report) {
 		if t.Error != "" {
 			fmt.Fprintf(stderr, "audit: error: %s: %s\n", name, reporters.Printable(t.Error))
 		}
+		// One reason often stops several items (a DSN that cannot log in):
+		// say it once, with every item it stopped.
+		var reasons []string
+		items := map[string][]string{}
 		for _, r := range t.Results {
 			if r.Status != checks.StatusError {
 				continue
 			}
 			for _, f := range r.Findings {
-				fmt.Fprintf(stderr, "audit: error: %s: %s could not be checked: %s\n", name, r.ID, reporters.Printable(f.Message))
+				if items[f.Message] == nil {
+					reasons = append(reasons, f.Message)
+				}
+				if ids := items[f.Message]; len(ids) == 0 || ids[len(ids)-1] != r.ID {
+					items[f.Message] = append(ids, r.ID)
+				}
 			}
+		}
+		for _, msg := range reasons {
+			fmt.Fprintf(stderr, "audit: error: %s: %s could not be checked: %s\n", name, strings.Join(items[msg], ", "), reporters.Printable(msg))
 		}
 		for _, w := range t.Warnings {
 			fmt.Fprintf(stderr, "audit: warning: %s: %s\n", name, reporters.Printable(w))
