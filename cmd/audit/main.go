@@ -59,8 +59,10 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "audit [PATH]",
 		Short: "Audit a git repository against the production security checklist",
-		Long: `audit checks a git repository against the production security checklist:
-secrets in the tracked files, the staged change and the whole history (SEC-01).
+		Long: `audit checks a git repository and live hosts against the production security
+checklist: secrets in the tracked files, the staged change and the whole history
+(SEC-01); on hosts (--host over SSH, --local), every sshd (SSH-01..08) and every
+PostgreSQL server (DB-01..09, SEC-05). audit checks lists every item.
 
 Exit codes: 0 nothing failed, 1 a checklist item at or above --fail-on failed,
 2 an error (bad usage or config, a path that is not a git working tree, a check
@@ -68,7 +70,9 @@ that could not run).`,
 		Example: `  audit                                   audit the repository in the current directory
   audit --staged                          only the staged change (pre-commit)
   audit . --since origin/main --report sarif=audit.sarif
-  audit ../service --format json -o audit.json`,
+  audit ../service --format json -o audit.json
+  audit --host db-1 --postgres 'postgres://audit@127.0.0.1:5432/postgres?sslmode=require'
+  audit --local --only SSH                the SSH items of this machine`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
