@@ -53,6 +53,9 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		warnings = append(warnings, stale)
 	}
 	fsys := host.Files(ctx, h)
+	var down []string
+	lsclusters := make(chan struct{})
+	go func() { down = downClusters(ctx, h); close(lsclusters) }()
 	postmasters, err := Postmasters(ctx, h)
 	if err != nil {
 		if len(dsns) == 0 {
@@ -60,7 +63,8 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		}
 		warnings = append(warnings, fmt.Sprintf("%v: only the servers named with --postgres are audited", err))
 	}
-	for _, c := range downClusters(ctx, h) {
+	<-lsclusters
+	for _, c := range down {
 		warnings = append(warnings, fmt.Sprintf("PostgreSQL cluster %s is down: not audited", c))
 	}
 	servers := make([]*Server, 0, len(postmasters)+len(dsns))
@@ -235,20 +239,23 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 	if d != nil {
 		user, database = d.User, d.config.Database
 	}
+	var wg sync.WaitGroup
 	if s.Addr != "" {
-		var wg sync.WaitGroup
 		wg.Go(func() { s.TLS = ProbeTLS(ctx, dial, s.Addr) })
 		wg.Go(func() { s.Plain = ProbePlain(ctx, dial, s.Addr, user, database) })
-		wg.Wait()
 	} else {
 		s.TLS.Error = "the server listens on no TCP address"
 		s.Plain.Error = s.TLS.Error
 	}
+	var f sqlFacts
+	if d != nil {
+		wg.Go(func() { f = readSQL(ctx, dial, *d) })
+	}
+	wg.Wait()
 	if d == nil {
 		return
 	}
 	s.DSNGiven = true
-	f := readSQL(ctx, dial, *d)
 	s.Login = f.Login
 	if !f.Login.OK {
 		s.RolesError, s.PasswordsError = f.Login.Error, f.Login.Error
