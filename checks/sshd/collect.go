@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"audit/checks/host"
@@ -48,7 +49,7 @@ const DefaultConfig = "/etc/ssh/sshd_config"
 // RunningConfigs lists the config files of the sshd processes running on
 // the host (their -f argument, or the default), without duplicates.
 func RunningConfigs(ctx context.Context, h host.Host) ([]string, error) {
-	out, err := h.Run(ctx, "ps", "-o", "args=", "-C", "sshd")
+	out, err := h.Run(ctx, "ps", "-o", "pid=,args=", "-C", "sshd")
 	var exit *host.ExitError
 	if errors.As(err, &exit) && exit.Code == 1 && len(strings.TrimSpace(string(out))) == 0 {
 		return nil, nil // ps -C finds no process: no sshd running
@@ -59,7 +60,8 @@ func RunningConfigs(ctx context.Context, h host.Host) ([]string, error) {
 	seen := map[string]bool{}
 	var configs []string
 	for _, line := range strings.Split(string(out), "\n") {
-		args := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "sshd:"))
+		pid, cmdline, _ := strings.Cut(strings.TrimSpace(line), " ")
+		args := strings.Fields(strings.TrimPrefix(strings.TrimSpace(cmdline), "sshd:"))
 		// A listening server shows its command line ("/usr/sbin/sshd -f …",
 		// "sshd: /usr/sbin/sshd -D [listener] …"); a per-connection child
 		// shows a user ("sshd: root@pts/0", "sshd: root [priv]",
@@ -74,6 +76,14 @@ func RunningConfigs(ctx context.Context, h host.Host) ([]string, error) {
 			} else if strings.HasPrefix(a, "-f") && len(a) > 2 {
 				config = a[2:]
 			}
+		}
+		if !path.IsAbs(config) {
+			// Relative to the directory the server was started in.
+			cwd, err := h.Run(ctx, "readlink", "/proc/"+pid+"/cwd")
+			if err != nil || strings.TrimSpace(string(cwd)) == "" {
+				return nil, fmt.Errorf("sshd (pid %s) was started with -f %s, relative to a directory audit cannot read: %v", pid, config, err)
+			}
+			config = path.Join(strings.TrimSpace(string(cwd)), config)
 		}
 		if !seen[config] {
 			seen[config] = true

@@ -56,10 +56,17 @@ func TestRunningConfigsWithNoSSHD(t *testing.T) {
 	if err != nil || len(configs) != 0 {
 		t.Errorf("RunningConfigs = %v, %v", configs, err)
 	}
-	fake = &fakeHost{out: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\nsshd: root@pts/0\nsshd: root [priv]\n" +
-		"sshd: unknown [preauth]\nsshd: root@notty\nsshd: root [net]\n/usr/sbin/sshd -f /etc/ssh/other_config\nsshd -f /etc/ssh/third\n"}
-	configs, _ = RunningConfigs(context.Background(), fake)
-	if !slices.Equal(configs, []string{DefaultConfig, "/etc/ssh/other_config", "/etc/ssh/third"}) {
-		t.Errorf("RunningConfigs = %v", configs)
+	fake = &fakeHost{out: "  7 sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\n 8 sshd: root@pts/0\n9 sshd: root [priv]\n" +
+		"10 sshd: unknown [preauth]\n11 sshd: root@notty\n12 sshd: root [net]\n13 /usr/sbin/sshd -f /etc/ssh/other_config\n14 sshd -f /etc/ssh/third\n" +
+		"42 /usr/sbin/sshd -D -f sshd_config\n"}
+	configs, err = RunningConfigs(context.Background(), fake)
+	// A relative -f is relative to the directory the server runs in.
+	if err != nil || !slices.Equal(configs, []string{DefaultConfig, "/etc/ssh/other_config", "/etc/ssh/third", "/srv/ssh/sshd_config"}) {
+		t.Errorf("RunningConfigs = %v, %v", configs, err)
+	}
+	// One whose directory cannot be read is an error, not a server skipped.
+	fake = &fakeHost{out: "43 /usr/sbin/sshd -f sshd_config\n"}
+	if configs, err = RunningConfigs(context.Background(), fake); err == nil {
+		t.Errorf("RunningConfigs = %v, want an error for an unreadable working directory", configs)
 	}
 }
