@@ -197,9 +197,11 @@ func (e *Engine) Select(patterns []string) error {
 	selected := func(p *Policy, pattern string) bool {
 		return strings.EqualFold(p.ID, pattern) || strings.HasPrefix(strings.ToUpper(p.ID), strings.ToUpper(pattern)+"-")
 	}
-	for _, pattern := range patterns {
-		if !slices.ContainsFunc(e.policies, func(p *Policy) bool { return selected(p, pattern) }) {
-			return fmt.Errorf("%q is no checklist item or section prefix (see audit checks)", pattern)
+	patterns = slices.Clone(patterns)
+	for i, pattern := range patterns {
+		patterns[i] = strings.TrimSpace(pattern)
+		if !slices.ContainsFunc(e.policies, func(p *Policy) bool { return selected(p, patterns[i]) }) {
+			return fmt.Errorf("%q names no checklist item this build implements (see audit checks)", patterns[i])
 		}
 	}
 	e.policies = slices.DeleteFunc(e.policies, func(p *Policy) bool {

@@ -442,7 +442,11 @@ func (r *Remote) ReadFile(ctx context.Context, path string) ([]byte, error) {
 
 // Dial implements Host: a TCP connection from the host, through SSH.
 func (r *Remote) Dial(ctx context.Context, addr string) (net.Conn, error) {
-	return r.client.DialContext(ctx, "tcp", addr)
+	conn, err := r.client.DialContext(ctx, "tcp", addr)
+	if err != nil && strings.Contains(err.Error(), "administratively prohibited") {
+		return nil, fmt.Errorf("%w (the SSH server refuses to forward TCP: AllowTcpForwarding no, or a PermitOpen that does not list %s)", err, addr)
+	}
+	return conn, err
 }
 
 // Close implements Host.

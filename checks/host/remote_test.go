@@ -231,3 +231,14 @@ func TestAgentAndHashedKnownHosts(t *testing.T) {
 		t.Errorf("Run through an agent login: %q %v", out, err)
 	}
 }
+
+// TestForwardingRefused: a server that refuses TCP forwarding is named as
+// the cause when a tunnelled service cannot be reached.
+func TestForwardingRefused(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{Extra: "AllowTcpForwarding no\n"})
+	r := connect(t, "root@"+s.Addr(), Options{Identities: []string{s.ClientKey}, KnownHosts: s.KnownHosts})
+	_, err := r.Dial(context.Background(), s.Addr())
+	if err == nil || !strings.Contains(err.Error(), "AllowTcpForwarding") {
+		t.Errorf("Dial = %v, want the refusal explained", err)
+	}
+}

@@ -64,6 +64,9 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		warnings = append(warnings, fmt.Sprintf("%v: only the servers named with --postgres are audited", err))
 	}
 	<-lsclusters
+	if len(dsns) > 0 {
+		down = nil // the user named the servers to audit
+	}
 	for _, c := range down {
 		warnings = append(warnings, fmt.Sprintf("PostgreSQL cluster %s is down: not audited", c))
 	}
@@ -107,6 +110,9 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	data := Data{Backrest: ReadBackrest(fsys), Releases: table, Now: now.Format(time.RFC3339)}
 	for _, s := range servers {
 		data.Servers = append(data.Servers, *s)
+		if s.Login.OK && !s.PasswordsKnown {
+			warnings = append(warnings, fmt.Sprintf("server %s: DB-05 cannot tell whether role passwords are stored as MD5 hashes, and SEC-05 which roles have one: %s", s.Name, s.PasswordsError))
+		}
 	}
 	slices.SortFunc(data.Servers, func(a, b Server) int { return strings.Compare(a.Name, b.Name) })
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: data, Warnings: warnings}, nil
@@ -158,6 +164,12 @@ func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmast
 			}
 		}
 	}
+	for _, name := range settingNames {
+		// The command line wins over the files (pg_ctl -o "-c …").
+		if v, ok := pm.Options[name]; ok {
+			s.Settings[name] = Setting{Value: v, Source: "command line"}
+		}
+	}
 	pid, pidErr := readPIDFile(fsys, pm.DataDir)
 	port := pm.Port
 	if port == 0 {
@@ -166,8 +178,8 @@ func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmast
 	if port == 0 {
 		port, _ = strconv.Atoi(s.Settings["port"].Value)
 	}
-	if port == 0 {
-		port = 5432
+	if port == 0 && s.SettingsFrom == "files" {
+		port = 5432 // the files were read and none sets it: the default
 	}
 	listen := "localhost"
 	if v, ok := s.Settings["listen_addresses"]; ok {
@@ -175,7 +187,7 @@ func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmast
 	} else if pidErr == nil && pid.ListenAddr != "" {
 		listen = pid.ListenAddr
 	}
-	if ip := probeAddress(listen); ip != "" {
+	if ip := probeAddress(listen); ip != "" && port != 0 {
 		s.Addr = net.JoinHostPort(ip, strconv.Itoa(port))
 	}
 	s.Name = s.Addr
@@ -245,6 +257,9 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 		wg.Go(func() { s.Plain = ProbePlain(ctx, dial, s.Addr, user, database) })
 	} else {
 		s.TLS.Error = "the server listens on no TCP address"
+		if s.SettingsFrom == "" {
+			s.TLS.Error = "the server's port is unknown: " + s.SettingsError
+		}
 		s.Plain.Error = s.TLS.Error
 	}
 	var f sqlFacts
@@ -265,6 +280,9 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 		s.Version = f.Version
 	}
 	if f.Settings != nil {
+		if s.Settings == nil {
+			s.Settings = map[string]Setting{}
+		}
 		for name, v := range f.Settings {
 			if file, ok := s.Settings[name]; ok && v.File == "" && file.Value == v.Value {
 				v.File, v.Line = file.File, file.Line // the role may not read sourcefile
@@ -289,7 +307,7 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 				f.HBA[i].File = s.HBAFile
 			}
 		}
-		s.HBA, s.HBAFrom, s.HBAError = f.HBA, "sql", ""
+		s.HBA, s.HBAFrom, s.HBAError, s.HBAStale = f.HBA, "sql", "", f.HBAStale
 	case s.HBAFrom == "files":
 		// The files were read: they stand in for the view.
 	case s.HBAError != "":

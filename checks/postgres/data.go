@@ -53,6 +53,9 @@ type Server struct {
 	HBA      []HBARule `json:"hba"`
 	HBAFrom  string    `json:"hba_from,omitempty"`
 	HBAError string    `json:"hba_error,omitempty"`
+	// HBAStale says why the rules read may not be the rules the server
+	// enforces: pg_hba.conf changed after the server last loaded it.
+	HBAStale string `json:"hba_stale,omitempty"`
 	// Roles are the roles that can log in; RolesError says why they are unknown.
 	Roles      []Role `json:"roles"`
 	RolesError string `json:"roles_error,omitempty"`
@@ -129,8 +132,12 @@ type HBARule struct {
 	Method string `json:"method"`
 	// Options are the auth options as name=value.
 	Options []string `json:"options,omitempty"`
-	// Error is the server's or our parser's complaint about this line.
+	// Error is the server's or our parser's complaint about a line it
+	// cannot load (a server refuses a pg_hba.conf that has one).
 	Error string `json:"error,omitempty"`
+	// Warning is the server's complaint about a line it loads anyway, e.g.
+	// "hostssl record cannot match because SSL is disabled".
+	Warning string `json:"warning,omitempty"`
 }
 
 // Role is a role that can log in.
@@ -141,8 +148,8 @@ type Role struct {
 	// none is set.
 	ValidUntil string `json:"valid_until,omitempty"`
 	// HasPassword and PasswordType ("scram-sha-256", "md5", "plain") are
-	// known only when Server.PasswordsKnown.
-	HasPassword  bool   `json:"has_password"`
+	// known only when Server.PasswordsKnown: absent otherwise.
+	HasPassword  *bool  `json:"has_password,omitempty"`
 	PasswordType string `json:"password_type,omitempty"`
 }
 

@@ -20,6 +20,10 @@ type Postmaster struct {
 	DataDir, ConfigFile string
 	// Port is the port it was started with (-p), 0 when not given.
 	Port int
+	// Options are the settings given on its command line (-c NAME=VALUE,
+	// --NAME=VALUE, -h, -l, -p), by lower-case name. They win over every
+	// configuration file.
+	Options map[string]string
 }
 
 // Postmasters lists the PostgreSQL servers running on the host: the
@@ -55,8 +59,10 @@ func Postmasters(ctx context.Context, h host.Host) ([]Postmaster, error) {
 	}
 	var found []Postmaster
 	for _, p := range procs {
-		if pids[p.ppid] || strings.HasSuffix(p.args[0], ":") {
-			continue // a backend or worker ("postgres: 15/main: checkpointer")
+		if pids[p.ppid] || strings.HasSuffix(p.args[0], ":") || strings.HasPrefix(p.args[0], "[") {
+			// A backend or worker ("postgres: 15/main: checkpointer"), or
+			// a process that is exiting ("[postgres]").
+			continue
 		}
 		pm := parsePostmasterArgs(p.args)
 		pm.PID = p.pid
@@ -82,7 +88,7 @@ func Postmasters(ctx context.Context, h host.Host) ([]Postmaster, error) {
 // parsePostmasterArgs reads the options of a postgres command line that
 // locate its files: -D, --pgdata, -c config_file=, --config-file=, -p.
 func parsePostmasterArgs(args []string) Postmaster {
-	pm := Postmaster{Binary: args[0]}
+	pm := Postmaster{Binary: args[0], Options: map[string]string{}}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		next := func() string {
@@ -100,7 +106,13 @@ func parsePostmasterArgs(args []string) Postmaster {
 		case strings.HasPrefix(a, "--pgdata="):
 			pm.DataDir = strings.TrimPrefix(a, "--pgdata=")
 		case a == "-p":
-			pm.Port, _ = strconv.Atoi(next())
+			option(&pm, "port="+next())
+		case a == "-h":
+			option(&pm, "listen_addresses="+next())
+		case a == "-k":
+			option(&pm, "unix_socket_directories="+next())
+		case a == "-l":
+			option(&pm, "ssl=on")
 		case a == "-c":
 			option(&pm, next())
 		case strings.HasPrefix(a, "--"):
@@ -116,11 +128,15 @@ func option(pm *Postmaster, nv string) {
 	if !ok {
 		return
 	}
-	switch strings.ReplaceAll(strings.ToLower(name), "-", "_") {
+	name = strings.ReplaceAll(strings.ToLower(name), "-", "_")
+	pm.Options[name] = value
+	switch name {
 	case "config_file":
 		pm.ConfigFile = value
 	case "port":
 		pm.Port, _ = strconv.Atoi(value)
+	case "data_directory":
+		pm.DataDir = value
 	}
 }
 

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -11,15 +12,21 @@ func TestParsePostmasterArgs(t *testing.T) {
 		want Postmaster
 	}{
 		{[]string{"/usr/lib/postgresql/15/bin/postgres", "-D", "/var/lib/postgresql/15/main", "-c", "config_file=/etc/postgresql/15/main/postgresql.conf"},
-			Postmaster{Binary: "/usr/lib/postgresql/15/bin/postgres", DataDir: "/var/lib/postgresql/15/main", ConfigFile: "/etc/postgresql/15/main/postgresql.conf"}},
-		{[]string{"postgres", "-D/data", "-p", "5433"}, Postmaster{Binary: "postgres", DataDir: "/data", Port: 5433}},
+			Postmaster{Binary: "/usr/lib/postgresql/15/bin/postgres", DataDir: "/var/lib/postgresql/15/main", ConfigFile: "/etc/postgresql/15/main/postgresql.conf",
+				Options: map[string]string{"config_file": "/etc/postgresql/15/main/postgresql.conf"}}},
+		{[]string{"postgres", "-D/data", "-p", "5433"}, Postmaster{Binary: "postgres", DataDir: "/data", Port: 5433, Options: map[string]string{"port": "5433"}}},
 		{[]string{"/opt/pg/bin/postmaster", "--pgdata=/srv/pg", "--config-file=/srv/pg.conf", "--port=6432"},
-			Postmaster{Binary: "/opt/pg/bin/postmaster", DataDir: "/srv/pg", ConfigFile: "/srv/pg.conf", Port: 6432}},
-		{[]string{"postgres", "-D"}, Postmaster{Binary: "postgres"}},
-		{[]string{"postgres", "-c"}, Postmaster{Binary: "postgres"}},
-		{[]string{"postgres", "-p", "x"}, Postmaster{Binary: "postgres"}},
+			Postmaster{Binary: "/opt/pg/bin/postmaster", DataDir: "/srv/pg", ConfigFile: "/srv/pg.conf", Port: 6432,
+				Options: map[string]string{"config_file": "/srv/pg.conf", "port": "6432"}}},
+		// Settings on the command line (pg_ctl -o) win over the files.
+		{[]string{"postgres", "-D", "/d", "-c", "hba_file=/d/real_hba.conf", "-c", "Password_Encryption=md5", "--log-connections=off", "-h", "*", "-l"},
+			Postmaster{Binary: "postgres", DataDir: "/d", Options: map[string]string{"hba_file": "/d/real_hba.conf", "password_encryption": "md5",
+				"log_connections": "off", "listen_addresses": "*", "ssl": "on"}}},
+		{[]string{"postgres", "-D"}, Postmaster{Binary: "postgres", Options: map[string]string{}}},
+		{[]string{"postgres", "-c"}, Postmaster{Binary: "postgres", Options: map[string]string{}}},
+		{[]string{"postgres", "-p", "x"}, Postmaster{Binary: "postgres", Options: map[string]string{"port": "x"}}},
 	} {
-		if got := parsePostmasterArgs(tc.args); got != tc.want {
+		if got := parsePostmasterArgs(tc.args); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%q: got %+v, want %+v", tc.args, got, tc.want)
 		}
 	}

@@ -18,6 +18,9 @@ func TestParseDSNNeverEchoesThePassword(t *testing.T) {
 		"host=127.0.0.1 user=u password='" + pw + "' sslmode=bogus",
 		"host=/run/postgresql user=u password=" + pw,
 		"postgres://u:" + escaped + "@a:1,b:2/db",
+		"host=127.0.0.1 port=xx user=u password = " + pw,
+		"host=127.0.0.1 port=xx user=u password= '" + pw + "'",
+		pw, // a password pasted where the DSN goes
 	} {
 		_, err := ParseDSN(dsn)
 		if err == nil {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"strings"
 
@@ -669,7 +670,17 @@ func ClassifyAddress(address, netmask string) (scope, family string, prefix int,
 			return "", "", 0, errors.New("IP address and mask do not match")
 		}
 		if prefix, ok = maskBits(mask); !ok {
-			return "", "", 0, fmt.Errorf("netmask %q is not contiguous", netmask)
+			// The server takes a non-contiguous mask: it admits as many
+			// addresses as a prefix of its one bits, spread out.
+			family = "ipv6"
+			if ip.Is4() {
+				family = "ipv4"
+			}
+			ones := 0
+			for _, b := range mask.AsSlice() {
+				ones += bits.OnesCount8(b)
+			}
+			return "network", family, ones, nil
 		}
 	}
 	family = "ipv6"

@@ -206,7 +206,8 @@ var hbaCases = []hbaCase{
 			`pg_hba.conf:11 ERROR specifying both host name and CIDR mask is invalid: "db.example.com/24"`,
 			`pg_hba.conf:12 ERROR invalid IP mask "md5"`,
 			`pg_hba.conf:13 ERROR end-of-line before netmask specification`,
-			`pg_hba.conf:14 ERROR netmask "255.0.255.0" is not contiguous`,
+			// The server takes a non-contiguous mask; it admits 2^16 addresses.
+			"pg_hba.conf:14 host all all 10.0.0.0 255.0.255.0 [network ipv4/16] md5",
 			`pg_hba.conf:15 ERROR IP address and mask do not match`,
 			`pg_hba.conf:16 ERROR multiple values specified for host address`,
 			`pg_hba.conf:17 ERROR specifying both host name and CIDR mask is invalid: "300.1.2.3/8"`,
@@ -498,9 +499,10 @@ func TestClassifyAddress(t *testing.T) {
 		{"192.168.0.0/16", "", "network ipv4/16"},
 		{`"all"`, "", "hostname /0"},
 		{`"10.0.0.0/8"`, "", "network ipv4/8"},
+		// Non-contiguous masks: as wide as their one bits.
+		{"10.0.0.0", "255.0.255.0", "network ipv4/16"},
+		{"10.0.0.0", "0.255.255.255", "network ipv4/24"},
 		// Errors.
-		{"10.0.0.0", "255.0.255.0", "error"},
-		{"10.0.0.0", "0.255.255.255", "error"},
 		{"10.0.0.0", "ffff::", "error"},
 		{"::1", "255.255.255.255", "error"},
 		{"10.0.0.0", "garbage", "error"},

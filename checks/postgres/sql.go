@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,9 @@ func (d DSN) Addr() string { return net.JoinHostPort(d.Host, strconv.Itoa(d.Port
 func ParseDSN(dsn string) (DSN, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return DSN{}, fmt.Errorf("--postgres: %s", scrubDSNError(err.Error(), dsn))
+		// The parser quotes the DSN: never show it, whatever it holds.
+		msg := strings.ReplaceAll(err.Error(), dsn, "…")
+		return DSN{}, fmt.Errorf("--postgres: %s", scrubDSNError(msg, dsn))
 	}
 	if strings.HasPrefix(cfg.Host, "/") {
 		return DSN{}, fmt.Errorf("--postgres: %s is a Unix socket directory; give the server's TCP address (e.g. 127.0.0.1:5432), which audit tunnels through the host", cfg.Host)
@@ -78,16 +81,17 @@ func dsnSecrets(dsn string) []string {
 			out = append(out, p, url.QueryEscape(p))
 		}
 	}
-	for _, field := range strings.Fields(dsn) {
-		if v, ok := strings.CutPrefix(field, "password="); ok && v != "" {
-			out = append(out, v, strings.Trim(v, "'"))
-		}
+	for _, m := range keywordPassword.FindAllStringSubmatch(dsn, -1) {
+		out = append(out, m[1], strings.Trim(m[1], "'"))
 	}
 	if cfg, err := pgx.ParseConfig(dsn); err == nil && cfg.Password != "" {
 		out = append(out, cfg.Password)
 	}
 	return out
 }
+
+// keywordPassword finds a key=value DSN's password, spaces around "=" too.
+var keywordPassword = regexp.MustCompile(`password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
 
 // settingNames are the settings the policies read.
 var settingNames = []string{
@@ -103,6 +107,7 @@ type sqlFacts struct {
 	Settings       map[string]Setting
 	HBA            []HBARule
 	HBAError       string
+	HBAStale       string
 	Roles          []Role
 	RolesError     string
 	PasswordsKnown bool
@@ -164,6 +169,15 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 	if err != nil {
 		f.HBAError = "read pg_hba_file_rules: " + sqlError(err)
 	}
+	// pg_hba_file_rules reads the file as it is now; the server enforces
+	// what it last loaded. When the file is newer, the two may differ.
+	// (Reading the file's time needs superuser: otherwise, unknown.)
+	var changed, loaded time.Time
+	if conn.QueryRow(ctx, `SELECT (pg_stat_file(current_setting('hba_file'))).modification, pg_conf_load_time()`).
+		Scan(&changed, &loaded) == nil && changed.After(loaded) {
+		f.HBAStale = fmt.Sprintf("pg_hba.conf changed at %s, after the server last loaded its configuration at %s: the rules read may not be the rules it enforces (reload it: SELECT pg_reload_conf())",
+			changed.UTC().Format(time.RFC3339), loaded.UTC().Format(time.RFC3339))
+	}
 
 	f.Roles, err = readRoles(ctx, conn)
 	if err != nil {
@@ -177,7 +191,8 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 		f.PasswordsKnown = true
 		for i := range f.Roles {
 			if t, ok := passwords[f.Roles[i].Name]; ok {
-				f.Roles[i].HasPassword, f.Roles[i].PasswordType = t != "", t
+				has := t != ""
+				f.Roles[i].HasPassword, f.Roles[i].PasswordType = &has, t
 			}
 		}
 	}
@@ -238,6 +253,11 @@ func readHBARules(ctx context.Context, conn *pgx.Conn) ([]HBARule, error) {
 			if ones, ok := maskLength(netmask); ok {
 				r.Address = fmt.Sprintf("%s/%d", address, ones)
 			}
+		}
+		if r.Error != "" && r.Method != "" {
+			// Parsed and loaded all the same (e.g. a hostssl line while
+			// ssl is off): a warning, not a line the server refuses.
+			r.Warning, r.Error = r.Error, ""
 		}
 		if r.Type == "local" {
 			r.Scope = "local"

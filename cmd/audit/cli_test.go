@@ -321,13 +321,13 @@ func TestOnly(t *testing.T) {
 	if rep := decodeReport(t, out); code != checks.ExitOK || len(rep.Targets) != 1 || len(rep.Targets[0].Results) != 0 {
 		t.Errorf("--only SSH on a repository: exit %d, stderr %q, report %+v", code, stderr, rep)
 	}
-	code, out, _ = runCLI(t, dir, "--only", "sec-01", "--format", "json")
+	code, out, _ = runCLI(t, dir, "--only", "sec-01, SSH", "--format", "json")
 	if rep := decodeReport(t, out); code != checks.ExitFail || len(rep.Targets[0].Results) != 1 || rep.Targets[0].Results[0].ID != "SEC-01" {
 		t.Errorf("--only sec-01: exit %d, report %+v", code, rep)
 	}
 	for _, bad := range []string{"SSH-99", "SE", "bogus"} {
 		code, _, stderr = runCLI(t, dir, "--only", bad)
-		if code != checks.ExitError || !strings.Contains(stderr, "no checklist item") {
+		if code != checks.ExitError || !strings.Contains(stderr, "names no checklist item") {
 			t.Errorf("--only %s: exit %d, stderr %q", bad, code, stderr)
 		}
 	}
