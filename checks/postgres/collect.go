@@ -278,6 +278,11 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 	}
 	if f.Version.Error == "" {
 		s.Version = f.Version
+	} else if s.Version.From == "" {
+		s.Version.Error = f.Version.Error
+	}
+	if f.Settings == nil && s.SettingsFrom == "" {
+		s.SettingsError = f.SettingsError
 	}
 	if f.Settings != nil {
 		if s.Settings == nil {

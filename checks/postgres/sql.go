@@ -105,6 +105,7 @@ type sqlFacts struct {
 	Login          Login
 	Version        Version
 	Settings       map[string]Setting
+	SettingsError  string
 	HBA            []HBARule
 	HBAError       string
 	HBAStale       string
@@ -162,7 +163,7 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 		})
 	}
 	if err != nil {
-		f.Settings = nil
+		f.Settings, f.SettingsError = nil, "read pg_settings: "+sqlError(err)
 	}
 
 	f.HBA, err = readHBARules(ctx, conn)
@@ -171,7 +172,9 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 	}
 	// pg_hba_file_rules reads the file as it is now; the server enforces
 	// what it last loaded. When the file is newer, the two may differ.
-	// (Reading the file's time needs superuser: otherwise, unknown.)
+	// (Reading the file's time needs superuser: otherwise, unknown. It has
+	// whole seconds: an edit in the second of the last load is missed
+	// rather than a reload in the second of the last edit misread.)
 	var changed, loaded time.Time
 	if conn.QueryRow(ctx, `SELECT (pg_stat_file(current_setting('hba_file'))).modification, pg_conf_load_time()`).
 		Scan(&changed, &loaded) == nil && changed.After(loaded) {

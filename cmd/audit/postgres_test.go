@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -234,4 +235,31 @@ func TestPostgresFactsHoldNoSecrets(t *testing.T) {
 			t.Errorf("facts hold a pg_hba secret")
 		}
 	}
+}
+
+// TestPostgresHBAChangedSinceReload: pg_hba_file_rules shows the file as
+// it is now, the server enforces what it last loaded; when the file is
+// newer, the rules items say so instead of judging either.
+func TestPostgresHBAChangedSinceReload(t *testing.T) {
+	pgtest.Require(t)
+	t.Parallel()
+	c := hardenedCluster(t)
+	// pg_stat_file has whole seconds: an edit in a later second than the load.
+	time.Sleep(1100 * time.Millisecond)
+	if err := os.WriteFile(c.HBAFile, []byte("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhost all all 0.0.0.0/0 trust\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, results, printed := pgAudit(t, c.DSN("postgres", c.Password, "sslmode=require"))
+	if code != checks.ExitError {
+		t.Errorf("exit %d, want 2", code)
+	}
+	wantStatuses(t, "pg_hba.conf changed", results, checks.StatusError, "DB-02", "DB-04", "DB-05")
+	if !strings.Contains(printed, "pg_reload_conf") {
+		t.Errorf("the output does not say to reload: %s", printed)
+	}
+	// Reloaded, the file is what the server enforces: judged, and failed.
+	c.SQL(t, "SELECT pg_reload_conf()")
+	time.Sleep(200 * time.Millisecond)
+	_, results, _ = pgAudit(t, c.DSN("postgres", c.Password, "sslmode=require"))
+	wantStatuses(t, "reloaded", results, checks.StatusFail, "DB-02", "DB-04", "DB-05")
 }

@@ -38,6 +38,15 @@ open(r) := sprintf("allows every host whose name ends in %s", [r.address]) if r.
 
 open(r) := sprintf("allows %s, which is wider than the allowed /%d", [pg.cidr(r), min_prefix[family(r)]]) if {
 	r.scope == "network"
+	not pg.spread(r)
+	r.prefix < min_prefix[family(r)]
+}
+
+# A non-contiguous netmask admits as many addresses as the prefix of its
+# one bits, spread out.
+open(r) := sprintf("allows %s, a netmask as wide as /%d, which is wider than the allowed /%d", [r.address, r.prefix, min_prefix[family(r)]]) if {
+	r.scope == "network"
+	pg.spread(r)
 	r.prefix < min_prefix[family(r)]
 }
 
@@ -58,6 +67,20 @@ family(r) := "ipv4" if {
 resolvable(c) if regex.match(`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$`, c)
 
 resolvable(c) if regex.match(`^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/[0-9]+$`, c)
+
+# resolved: the policy can tell which addresses a network rule admits:
+# a CIDR net.cidr_contains reads, or an IPv4 address and netmask.
+resolved(r) if resolvable(pg.cidr(r))
+
+resolved(r) if {
+	pg.spread(r)
+	[network, mask] := split(r.address, " ")
+	octets(network)
+	octets(mask)
+}
+
+# octets are the four numbers of an IPv4 address.
+octets(a) := [to_number(o) | some o in split(a, ".")] if regex.match(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`, a)
 
 # judged: a rule that lets remote clients authenticate.
 judged(r) if {
@@ -103,11 +126,27 @@ admitted(server, addr) if {
 	net.cidr_contains(pg.cidr(r), pg.ip(addr))
 }
 
+# An IPv4 address and non-contiguous netmask: the address matches when it
+# equals the rule's in every bit the netmask sets, octet by octet.
+admitted(server, addr) if {
+	some r in pg.hba(server)
+	judged(r)
+	r.scope == "network"
+	pg.spread(r)
+	[network, mask] := split(r.address, " ")
+	m := octets(mask)
+	n := octets(network)
+	a := octets(pg.ip(addr))
+	every k in numbers.range(0, 3) {
+		bits.and(n[k], m[k]) == bits.and(a[k], m[k])
+	}
+}
+
 admitted(server, _) if {
 	some r in pg.hba(server)
 	judged(r)
 	r.scope == "network"
-	not resolvable(pg.cidr(r))
+	not resolved(r)
 }
 
 admitted(server, _) if {

@@ -121,3 +121,48 @@ test_error_hba_never_read if {
 	some f in check.error with input as inp
 	f.msg == "server 10.0.1.5:5432: its pg_hba rules could not be read: no reason given"
 }
+
+# A netmask whose one bits are not contiguous (255.0.255.0) is taken by the
+# server: the collector gives it the prefix of its one bits (16), and the
+# policy shows it as written, never as a CIDR it is not.
+spread := netmask_rule(130, "10.0.0.0", "255.0.255.0", 16)
+
+test_deny_non_contiguous_netmask if {
+	some f in check.deny with input as fx.with_hba([spread])
+	f.msg == "server 10.0.1.5:5432: pg_hba rule `hostssl all all 10.0.0.0 255.0.255.0 scram-sha-256` (/etc/postgresql/15/main/pg_hba.conf:130) allows 10.0.0.0 255.0.255.0, a netmask as wide as /16, which is wider than the allowed /24"
+	f.line == 130
+}
+
+test_allow_contiguous_netmask_in_cidr_form if {
+	count(check.deny) == 0 with input as fx.with_hba([netmask_rule(130, "10.0.2.0", "255.255.255.0", 24)])
+}
+
+# 10.0.0.0 255.0.255.0 admits 10.x.0.y.
+test_auditor_admitted_by_non_contiguous_netmask if {
+	inp := fx.with_server({"dsn_given": true, "login": {"ok": true, "client_addr": "10.7.0.1"}, "hba": array.concat(fx.hardened_hba, [spread])})
+	msgs := {f.msg | some f in check.deny with input as inp}
+	count(msgs) == 1 # the netmask's width
+	every m in msgs {
+		not contains(m, "reachable")
+	}
+}
+
+test_auditor_not_admitted_by_non_contiguous_netmask if {
+	inp := fx.with_server({"dsn_given": true, "login": {"ok": true, "client_addr": "10.0.5.1"}, "hba": array.concat(fx.hardened_hba, [spread])})
+	some f in check.deny with input as inp
+	f.msg == "server 10.0.1.5:5432: reachable from the auditor at 10.0.5.1, which no pg_hba rule admits"
+}
+
+test_judge_rule_with_a_warning if {
+	warned := object.union(fx.rule(130, "hostssl", "0.0.0.0/0", "any", "scram-sha-256"), {"warning": "hostssl record cannot match because SSL is disabled"})
+	inp := fx.with_hba([warned])
+	some f in check.deny with input as inp
+	f.line == 130
+	count(check.error) == 0 with input as inp
+}
+
+test_error_hba_stale if {
+	check.error == {fx.stale_error} with input as fx.hba_stale
+}
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable

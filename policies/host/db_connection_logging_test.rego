@@ -46,3 +46,5 @@ test_error_settings_never_read if {
 	some f in check.error with input as fx.with_server({"settings": null, "settings_from": ""})
 	f.msg == "server 10.0.1.5:5432: its settings could not be read: no reason given"
 }
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable

@@ -26,21 +26,32 @@ window_days := object.get(input, ["settings", "credential_rotation_days"], 31)
 error contains f if some f in pg.login_errors
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	not server.passwords_known
-	not pg.login_failed(server) # that error says why
-	f := pg.finding(server, sprintf("which roles have a password is unknown: %s", [pg.why(server, "passwords_error")]), {})
+	f := pg.finding(server, sprintf("which roles have a password is unknown: %s", [pg.because(server, ["passwords_error", "roles_error"])]), {})
 }
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	server.passwords_known
-	server.roles_error != ""
+	object.get(server, "roles_error", "") != ""
 	f := pg.finding(server, sprintf("its login roles could not be read: %s", [server.roles_error]), {})
 }
 
-# passworded are the login roles of a server known to have a password.
-passworded(server) := [role | some role in pg.roles(server); role.has_password] if server.passwords_known
+# When pg_authid was read, each role's has_password is known; a role
+# without one (created between the reads of pg_roles and pg_authid) is
+# unknown, never a role without a password.
+error contains f if {
+	some server in pg.judged_servers
+	server.passwords_known
+	some role in pg.roles(server)
+	not is_boolean(object.get(role, "has_password", null))
+	f := pg.finding(server, sprintf("whether role %s has a password is unknown: it was not in pg_authid when that was read", [role.name]), {})
+}
+
+# passworded are the login roles of a server known to have a password
+# (has_password is absent when unknown: only true counts).
+passworded(server) := [role | some role in pg.roles(server); role.has_password == true] if server.passwords_known
 
 deny contains f if {
 	some server in pg.servers

@@ -42,7 +42,7 @@ test_allow_roles_without_password if {
 }
 
 test_error_passwords_unknown if {
-	inp := fx.with_server({"passwords_known": false, "passwords_error": "reading pg_authid needs superuser", "roles": [role({"has_password": false})]})
+	inp := fx.with_server({"passwords_known": false, "passwords_error": "reading pg_authid needs superuser", "roles": [object.remove(role({}), ["has_password", "password_type"])]})
 	some f in check.error with input as inp
 	f.msg == "server 10.0.1.5:5432: which roles have a password is unknown: reading pg_authid needs superuser"
 	count(check.deny) == 0 with input as inp
@@ -58,4 +58,18 @@ test_error_dsn_login_failed if count(check.error) == 1 with input as fx.failed_l
 test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
+}
+
+# pg_roles and pg_authid are read apart: a role created in between has no
+# has_password, which is unknown, not false.
+test_error_role_password_unknown if {
+	inp := fx.with_roles([{"name": "late", "superuser": false}, fx.app_role])
+	check.error == {{"msg": "server 10.0.1.5:5432: whether role late has a password is unknown: it was not in pg_authid when that was read"}} with input as inp
+}
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable
+
+test_error_login_failed_without_reason if {
+	inp := fx.with_server({"dsn_given": true, "login": {"ok": false, "superuser": false, "user": "audit"}})
+	check.error == {{"msg": "server 10.0.1.5:5432: the --postgres DSN could not log in as audit: no reason given"}} with input as inp
 }

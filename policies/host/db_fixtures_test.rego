@@ -17,10 +17,16 @@ rule(line, type, address, scope, method) := object.union(
 
 address_fields(address, "network") := {"address": address, "family": family(address), "prefix": to_number(split(address, "/")[1])}
 
+# An IP address of scope any (0.0.0.0/0, ::/0) has a family, as the
+# collector gives it; all has none.
+address_fields(address, "any") := {"address": address, "family": family(address)} if address != "all"
+
 address_fields(address, scope) := {"address": address} if {
-	scope != "network"
+	not scope in {"network", "any"}
 	address != ""
 }
+
+address_fields("all", "any") := {"address": "all"}
 
 address_fields("", _) := {}
 
@@ -112,3 +118,28 @@ with_postgres(changes) := {"postgres": object.union(object.remove(hardened.postg
 
 # failed_login is the hardened server named by a DSN that could not log in.
 failed_login := with_server({"dsn_given": true, "login": {"ok": false, "superuser": false, "user": "audit", "error": "password authentication failed for user \"audit\""}})
+
+login_refused := "failed to connect to `user=audit database=postgres`: 10.0.1.5:5432 (10.0.1.5): dial error: dial tcp 10.0.1.5:5432: connect: connection refused"
+
+# unreachable is a server named by a DSN alone (not found running on the
+# host) that could not be reached: the login failed, and nothing else was
+# read, so every part of it is unknown for the same reason.
+unreachable := {"postgres": object.union(hardened.postgres, {"servers": [{
+	"name": "10.0.1.5:5432", "addr": "10.0.1.5:5432", "dsn_given": true,
+	"login": {"ok": false, "superuser": false, "user": "audit", "error": login_refused},
+	"version": {"num": 0, "major": 0, "minor": 0},
+	"settings": null, "hba": null, "roles": null,
+	"passwords_known": false, "passwords_error": login_refused, "roles_error": login_refused,
+	"tls": {"error": "dial tcp 10.0.1.5:5432: connect: connection refused", "handshake": false},
+	"plain": {"error": "dial tcp 10.0.1.5:5432: connect: connection refused", "refused": false, "from_loopback": false},
+}]})}
+
+# the one error every server item gives for unreachable.
+unreachable_error := {"msg": sprintf("server 10.0.1.5:5432: the --postgres DSN could not log in as audit: %s", [login_refused])}
+
+stale := "pg_hba.conf changed at 2026-12-01T09:00:00Z, after the server last loaded its configuration at 2026-11-30T08:00:00Z: the rules read may not be the rules it enforces (reload it: SELECT pg_reload_conf())"
+
+# hba_stale is the hardened server whose pg_hba.conf changed after it was loaded.
+hba_stale := with_server({"hba_stale": stale})
+
+stale_error := {"msg": sprintf("server 10.0.1.5:5432: %s", [stale])}

@@ -22,19 +22,35 @@ finding(server, msg, loc) := object.union({"msg": sprintf("server %s: %s", [serv
 # --- What is unknown. Every part the collector could not read says why;
 # a policy that needs it is an error, never a pass.
 
-# login_failed: the user named the server with a DSN that could not log in.
+# login_failed: the user named the server with a DSN that could not log in
+# (a login that did not succeed, whether or not it says why).
 login_failed(server) if {
 	server.dsn_given
-	server.login.error != ""
+	not object.get(server, ["login", "ok"], false) == true
+}
+
+login_failed(server) if {
+	server.dsn_given
+	object.get(server, ["login", "error"], "") != ""
 }
 
 # login_errors are the error entries of every item about a server: what the
 # user asked to be audited through SQL (pg_settings, pg_hba_file_rules,
-# pg_authid) was not, whatever the files said.
+# pg_authid) was not, whatever the files said. That one error is all an
+# item says of such a server: every other part it could not read, it could
+# not read for that reason (see judged_servers).
 login_errors contains f if {
 	some server in servers
 	login_failed(server)
-	f := finding(server, sprintf("the --postgres DSN could not log in as %s: %s", [object.get(server.login, "user", "?"), server.login.error]), {})
+	f := finding(server, sprintf("the --postgres DSN could not log in as %s: %s", [object.get(server, ["login", "user"], "?"), because(server, [["login", "error"]])]), {})
+}
+
+# judged_servers are the servers whose parts are reported one by one: all
+# but those whose DSN could not log in. An item's error entries about a
+# server (other than login_errors) range over these.
+judged_servers contains server if {
+	some server in servers
+	not login_failed(server)
 }
 
 # settings_unknown: neither pg_settings nor the configuration files were
@@ -44,15 +60,26 @@ settings_unknown(server) if server.settings_error != ""
 settings_unknown(server) if object.get(server, "settings_from", "") == ""
 
 settings_errors contains f if {
-	some server in servers
+	some server in judged_servers
 	settings_unknown(server)
 	f := finding(server, sprintf("its settings could not be read: %s", [why(server, "settings_error")]), {})
 }
 
-# why is the collector's reason for an unknown part.
-why(server, field) := server[field] if server[field] != ""
+# why is the collector's reason for an unknown part: the server's field.
+why(server, field) := because(server, [field])
 
-why(server, field) := "no reason given" if object.get(server, field, "") == ""
+# because is the first reason the collector gave at paths (fields, or paths
+# into the server such as ["version", "error"]), else "no reason given".
+because(server, paths) := reasons(server, paths)[0]
+
+because(server, paths) := "no reason given" if count(reasons(server, paths)) == 0
+
+reasons(server, paths) := [r |
+	some p in paths
+	r := object.get(server, p, "")
+	is_string(r)
+	r != ""
+]
 
 # hba is a server's pg_hba rules ([] when there are none or they are unknown).
 hba(server) := server.hba if is_array(server.hba)
@@ -75,17 +102,29 @@ hba_unknown(server) if {
 # parsed (PostgreSQL does not load a pg_hba.conf with an error in it, so
 # what the server enforces is unknown).
 hba_errors contains f if {
-	some server in servers
+	some server in judged_servers
 	hba_unknown(server)
 	f := finding(server, sprintf("its pg_hba rules could not be read: %s", [why(server, "hba_error")]), {})
 }
 
 hba_errors contains f if {
-	some server in servers
+	some server in judged_servers
 	some r in hba(server)
-	r.error != ""
+	broken(r)
 	f := finding(server, sprintf("pg_hba line %d could not be parsed, so what the server enforces is unknown: %s", [r.line, r.error]), rule_loc(server, r))
 }
+
+# The rules read are not those the server enforces: pg_hba.conf changed
+# after the server last loaded it (hba_stale says when, and what to do).
+hba_errors contains f if {
+	some server in judged_servers
+	object.get(server, "hba_stale", "") != ""
+	f := finding(server, server.hba_stale, {})
+}
+
+# broken: the server cannot load the rule (error). A rule with only a
+# warning is loaded, and judged like any other.
+broken(r) if object.get(r, "error", "") != ""
 
 # --- pg_hba rules.
 
@@ -123,16 +162,53 @@ rule_text(r) := concat(" ", [x | some x in fields; x != ""]) if {
 	)
 }
 
-# address is a rule's address, an address and netmask (as
-# pg_hba_file_rules gives them) written as a CIDR.
+# address is a rule's address, an address and contiguous netmask (as
+# pg_hba_file_rules gives them) written as a CIDR; a non-contiguous
+# netmask (10.0.0.0 255.0.255.0) is no CIDR and stays as written.
 address(r) := object.get(r, "address", "") if not contains(object.get(r, "address", ""), " ")
 
-address(r) := cidr(r) if contains(r.address, " ")
+address(r) := cidr(r) if {
+	contains(r.address, " ")
+	not spread(r)
+}
 
-# cidr is an IP rule's address as a CIDR ("10.0.0.0 255.0.0.0" is 10.0.0.0/8).
+address(r) := r.address if spread(r)
+
+# cidr is an IP rule's address as a CIDR ("10.0.0.0 255.0.0.0" is
+# 10.0.0.0/8). Undefined for a non-contiguous netmask.
 cidr(r) := r.address if contains(r.address, "/")
 
-cidr(r) := sprintf("%s/%d", [split(r.address, " ")[0], object.get(r, "prefix", 0)]) if not contains(r.address, "/")
+cidr(r) := sprintf("%s/%d", [split(r.address, " ")[0], object.get(r, "prefix", 0)]) if {
+	not contains(r.address, "/")
+	not spread(r)
+}
+
+# spread: the rule's netmask is not contiguous (255.0.255.0), which the
+# server takes: its prefix is then the count of its one bits, and the
+# addresses it admits are not a CIDR. A netmask is contiguous when the
+# network of its own first prefix bits holds the all-ones address.
+spread(r) if {
+	[_, mask] := split(r.address, " ")
+	net_mask(mask)
+	object.get(r, "prefix", 0) <= {"ipv4": 32, "ipv6": 128}[mask_family(mask)]
+	not net.cidr_contains(sprintf("%s/%d", [mask, object.get(r, "prefix", 0)]), all_ones[mask_family(mask)])
+}
+
+all_ones := {"ipv4": "255.255.255.255", "ipv6": "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}
+
+mask_family(mask) := "ipv6" if contains(mask, ":")
+
+mask_family(mask) := "ipv4" if not contains(mask, ":")
+
+# net_mask: an address net.cidr_contains reads (no zone, no name).
+net_mask(mask) if {
+	regex.match(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`, mask)
+	every o in split(mask, ".") {
+		to_number(o) <= 255
+	}
+}
+
+net_mask(mask) if regex.match(`^[0-9a-fA-F:]*:[0-9a-fA-F:]*$`, mask)
 
 strings(x) := x if is_array(x)
 

@@ -49,13 +49,13 @@ error contains f if {
 }
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	not object.get(server, ["version", "major"], 0) > 0
-	f := pg.finding(server, sprintf("its version is unknown: %s", [object.get(server.version, "error", "no reason given")]), {})
+	f := pg.finding(server, sprintf("its version is unknown: %s", [pg.because(server, [["version", "error"]])]), {})
 }
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	server.version.major > newest
 	f := pg.finding(
 		server, sprintf(
@@ -67,7 +67,7 @@ error contains f if {
 }
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	latest[major(server)]
 	not minor_known(server)
 	f := pg.finding(

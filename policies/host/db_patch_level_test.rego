@@ -55,3 +55,15 @@ test_error_empty_table if count(check.error) == 1 with input as fx.with_postgres
 test_error_dsn_login_failed if count(check.error) == 1 with input as fx.failed_login
 
 test_missing_fact_denies_nothing if count(check.deny) == 0 with input as {}
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable
+
+test_error_version_missing if {
+	some f in check.error with input as fx.with_server({"version": null})
+	f.msg == "server 10.0.1.5:5432: its version is unknown: no reason given"
+}
+
+test_error_version_with_empty_error if {
+	some f in check.error with input as fx.with_server({"version": {"num": 0, "major": 0, "minor": 0, "error": ""}})
+	f.msg == "server 10.0.1.5:5432: its version is unknown: no reason given"
+}

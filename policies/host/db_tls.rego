@@ -26,7 +26,7 @@ warn_days := 14
 error contains f if some f in pg.login_errors
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	pg.settings_unknown(server)
 	server.tls.error != ""
 	f := pg.finding(

@@ -106,3 +106,13 @@ test_settings_never_read_are_unknown if {
 	count(check.deny) == 0 with input as inp
 	count(check.error) == 1 with input as inp
 }
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable
+
+# A DSN login that did not succeed is a failed login, reason or not: the
+# other parts are then not reported one by one without a reason.
+test_error_login_not_ok_without_reason if {
+	server := object.union(object.remove(fx.unreachable.postgres.servers[0], ["login"]), {"login": {"ok": false, "superuser": false, "user": "audit"}})
+	inp := {"postgres": object.union(fx.unreachable.postgres, {"servers": [server]})}
+	check.error == {{"msg": "server 10.0.1.5:5432: the --postgres DSN could not log in as audit: no reason given"}} with input as inp
+}

@@ -30,7 +30,7 @@ speaks_tls(server) if server.tls.answer == "S"
 error contains f if some f in pg.login_errors
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	pg.settings_unknown(server)
 	server.tls.error != ""
 	f := pg.finding(
@@ -43,7 +43,7 @@ error contains f if {
 }
 
 error contains f if {
-	some server in pg.servers
+	some server in pg.judged_servers
 	pg.settings_unknown(server)
 	server.tls.answer == "S"
 	count(object.get(server.tls, "versions", {})) == 0

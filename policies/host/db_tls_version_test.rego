@@ -64,3 +64,5 @@ test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
 }
+
+test_error_unreachable_once if check.error == {fx.unreachable_error} with input as fx.unreachable
