@@ -26,8 +26,12 @@ var builtin embed.FS
 // Policy is one checklist item as its Rego package describes it.
 type Policy struct {
 	checks.Item
-	// Facts are the namespaces of input the policy reads.
+	// Facts are the namespaces of input the policy needs: when one is
+	// missing or in error, so is the result.
 	Facts []string
+	// Uses are namespaces it reads when they are there (custom.uses), e.g.
+	// the PostgreSQL port for a firewall item; a run collects them too.
+	Uses []string
 	// Package is the Rego package path, e.g. data.audit.repo.secrets_in_git.
 	Package string
 
@@ -163,6 +167,7 @@ func policyFromAnnotations(pkg string, a *ast.Annotations) (*Policy, error) {
 			Remediation: strings.TrimSpace(str("recommended_action")),
 		},
 		Facts:   list("facts"),
+		Uses:    list("uses"),
 		Package: pkg,
 	}
 	for _, k := range list("targets") {
@@ -215,7 +220,7 @@ func (e *Engine) Select(patterns []string) error {
 func (e *Engine) Namespaces() map[string]bool {
 	ns := map[string]bool{}
 	for _, p := range e.policies {
-		for _, f := range p.Facts {
+		for _, f := range slices.Concat(p.Facts, p.Uses) {
 			ns[f] = true
 		}
 	}

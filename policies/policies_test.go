@@ -905,3 +905,22 @@ manual contains {"msg": "check by hand"} if input.a.manual
 		}
 	}
 }
+
+// TestUsesAreCollected: the namespaces a policy reads when present are
+// among those a run collects, without being needed.
+func TestUsesAreCollected(t *testing.T) {
+	src := module(meta("TEST-11", "[repo]", "[a]")+"#   uses: [b]\n", "probe", `deny contains {"msg": "b"} if input.b.x`)
+	e := compileModules(t, map[string]string{"probe.rego": src})
+	if ns := e.Namespaces(); !ns["a"] || !ns["b"] {
+		t.Errorf("namespaces %v, want a and b", ns)
+	}
+	// Without b, the policy still runs on a.
+	facts := map[string]checks.Facts{"a": {Namespace: "a", Status: checks.FactsOK, Data: map[string]any{}}}
+	if results, _ := e.Evaluate(t.Context(), repoTarget, facts); results[0].Status != checks.StatusPass {
+		t.Errorf("without b: %+v", results[0])
+	}
+	facts["b"] = checks.Facts{Namespace: "b", Status: checks.FactsOK, Data: map[string]any{"x": true}}
+	if results, _ := e.Evaluate(t.Context(), repoTarget, facts); results[0].Status != checks.StatusFail {
+		t.Errorf("with b: %+v", results[0])
+	}
+}

@@ -38,14 +38,20 @@ type Config struct {
 	Settings map[string]any
 }
 
-// settingKinds lists the settings and the whole numbers each accepts.
-var settingKinds = map[string]struct{ min, max int }{
-	"ssh_key_rotation_days": {1, 3650},
+// settingKinds lists the settings and the whole numbers each accepts, or
+// the numbers each element of a list accepts.
+var settingKinds = map[string]struct {
+	min, max int
+	list     bool
+}{
+	"ssh_key_rotation_days": {min: 1, max: 3650},
 	// SEC-05: how far ahead a database password's VALID UNTIL may be.
-	"credential_rotation_days": {1, 3650},
+	"credential_rotation_days": {min: 1, max: 3650},
 	// DB-04: the widest pg_hba network allowed, as the shortest prefix.
-	"db_ipv4_min_prefix": {1, 32},
-	"db_ipv6_min_prefix": {1, 128},
+	"db_ipv4_min_prefix": {min: 1, max: 32},
+	"db_ipv6_min_prefix": {min: 1, max: 128},
+	// NET-05: the TCP ports that may be exposed.
+	"net_allowed_ports": {min: 1, max: 65535, list: true},
 }
 
 func (p parser) settings(n *yaml.Node) (map[string]any, error) {
@@ -62,11 +68,38 @@ func (p parser) settings(n *yaml.Node) (map[string]any, error) {
 		if _, dup := out[key.Value]; dup {
 			return nil, p.errorf(key, "setting %q given twice", key.Value)
 		}
-		v, err := strconv.Atoi(value.Value)
-		if value.Kind != yaml.ScalarNode || err != nil || v < kind.min || v > kind.max {
-			return nil, p.errorf(value, "%s must be a whole number from %d to %d", key.Value, kind.min, kind.max)
+		number := func(n *yaml.Node) (int, error) {
+			v, err := strconv.Atoi(n.Value)
+			if n.Kind != yaml.ScalarNode || err != nil || v < kind.min || v > kind.max {
+				what := "a whole number"
+				if kind.list {
+					what = "a list of whole numbers, each"
+				}
+				return 0, p.errorf(n, "%s must be %s from %d to %d", key.Value, what, kind.min, kind.max)
+			}
+			return v, nil
 		}
-		out[key.Value] = v
+		if !kind.list {
+			v, err := number(value)
+			if err != nil {
+				return nil, err
+			}
+			out[key.Value] = v
+			continue
+		}
+		if value.Kind != yaml.SequenceNode {
+			_, err := number(&yaml.Node{Kind: yaml.MappingNode, Line: value.Line, Column: value.Column})
+			return nil, err
+		}
+		list := []int{}
+		for _, e := range value.Content {
+			v, err := number(e)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		out[key.Value] = list
 	}
 	return out, nil
 }

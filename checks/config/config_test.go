@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -523,13 +524,16 @@ func TestParseAlias(t *testing.T) {
 }
 
 func TestParseSettings(t *testing.T) {
-	cfg, err := config.Parse("a.yaml", []byte("settings:\n  ssh_key_rotation_days: 30\n"), nil)
-	if err != nil || cfg.Settings["ssh_key_rotation_days"] != 30 {
+	cfg, err := config.Parse("a.yaml", []byte("settings:\n  ssh_key_rotation_days: 30\n  net_allowed_ports: [22, 8443]\n"), nil)
+	if err != nil || cfg.Settings["ssh_key_rotation_days"] != 30 || !slices.Equal(cfg.Settings["net_allowed_ports"].([]int), []int{22, 8443}) {
 		t.Fatalf("Parse: %v, %+v", err, cfg)
 	}
 	for _, tc := range []struct{ yaml, want string }{
 		{"settings:\n  nope: 1\n", `a.yaml:2: unknown setting "nope"`},
 		{"settings:\n  ssh_key_rotation_days: soon\n", "a.yaml:2: ssh_key_rotation_days must be a whole number"},
+		{"settings:\n  net_allowed_ports: 22\n", "a.yaml:2: net_allowed_ports must be a list of whole numbers"},
+		{"settings:\n  net_allowed_ports: [22, http]\n", "a.yaml:2: net_allowed_ports must be a list of whole numbers, each from 1 to 65535"},
+		{"settings:\n  net_allowed_ports:\n    - 22\n    - 70000\n", "a.yaml:4: net_allowed_ports must be a list"},
 		{"settings:\n  ssh_key_rotation_days: 0\n", "a.yaml:2: ssh_key_rotation_days must be a whole number from 1"},
 		{"settings: [1]\n", "a.yaml:1: settings must be a mapping"},
 	} {
