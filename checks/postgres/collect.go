@@ -78,12 +78,17 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	for i := range dsns {
 		d := &dsns[i]
 		j := slices.IndexFunc(servers, func(s *Server) bool { return s.Addr != "" && sameServer(s, d) })
-		if j < 0 || logins[j] != nil {
+		switch {
+		case j < 0:
 			servers = append(servers, &Server{Name: d.Addr(), Addr: d.Addr()})
 			logins = append(logins, d)
-			continue
+		case logins[j] != nil:
+			warnings = append(warnings, fmt.Sprintf("--postgres %s names the server %s, as --postgres %s does: audited once", d.Addr(), servers[j].Name, logins[j].Addr()))
+		default:
+			// Probe where the login goes: the server the user named.
+			logins[j] = d
+			servers[j].Addr, servers[j].Name = d.Addr(), d.Addr()
 		}
-		logins[j] = d
 	}
 	if len(dsns) > 0 {
 		// Naming servers narrows the audit to them, as --sshd-config does.
@@ -110,6 +115,7 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	data := Data{Backrest: ReadBackrest(fsys), Releases: table, Now: now.Format(time.RFC3339)}
 	for _, s := range servers {
 		data.Servers = append(data.Servers, *s)
+		warnings = append(warnings, s.warnings...)
 		if s.Login.OK && !s.PasswordsKnown {
 			warnings = append(warnings, fmt.Sprintf("server %s: DB-05 cannot tell whether role passwords are stored as MD5 hashes, and SEC-05 which roles have one: %s", s.Name, s.PasswordsError))
 		}
@@ -118,27 +124,32 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: data, Warnings: warnings}, nil
 }
 
-// sameServer tells whether a DSN names a server found running: same port,
-// and an address the server listens on (loopback reaches every server
-// listening on localhost or on every address).
+// sameServer tells whether a DSN names a server found running: the same
+// port, and an address the server listens on. Two servers may share a port
+// on different addresses, so a loopback DSN matches only a server that
+// listens on that address (localhost meaning 127.0.0.1 and ::1), or on
+// every address.
 func sameServer(s *Server, d *DSN) bool {
-	host, port, err := net.SplitHostPort(s.Addr)
+	_, port, err := net.SplitHostPort(s.Addr)
 	if err != nil || port != strconv.Itoa(d.Port) {
 		return false
 	}
-	if d.Host == host || d.Host == "localhost" {
-		return true
+	listen, ok := s.Settings["listen_addresses"]
+	if !ok {
+		listen.Value = "localhost" // the default
 	}
-	ip, err := netip.ParseAddr(d.Host)
-	if err != nil {
-		return false
+	want := []string{d.Host}
+	if d.Host == "localhost" {
+		want = []string{"localhost", "127.0.0.1", "::1"}
 	}
-	if ip.IsLoopback() {
-		return true
-	}
-	listen := s.Settings["listen_addresses"].Value
-	for _, a := range strings.Split(listen, ",") {
-		if a = strings.TrimSpace(a); a == "*" || a == d.Host {
+	for _, a := range strings.Split(listen.Value, ",") {
+		a = strings.TrimSpace(a)
+		switch {
+		case a == "*", a == "0.0.0.0" && !strings.Contains(d.Host, ":"), a == "::":
+			return true
+		case a == "localhost" && (d.Host == "localhost" || d.Host == "127.0.0.1" || d.Host == "::1"):
+			return true
+		case slices.Contains(want, a):
 			return true
 		}
 	}
@@ -154,20 +165,25 @@ func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmast
 	s := &Server{DataDir: pm.DataDir, ConfigFile: pm.ConfigFile, Settings: map[string]Setting{},
 		RolesError: noDSN, PasswordsError: noDSN}
 	conf, err := ParseConf(fsys, pm.ConfigFile, pm.DataDir)
-	if err != nil {
+	switch {
+	case err != nil:
 		s.SettingsError = err.Error()
-	} else {
+	case len(conf.Problems) > 0:
+		// The server refuses to start, or applies no change on reload,
+		// with such a file: what it runs is unknown.
+		s.SettingsError = fmt.Sprintf("the configuration has errors the server rejects, so it runs an earlier one: %s (give a --postgres DSN to read what it runs)", strings.Join(conf.Problems, "; "))
+	default:
 		s.SettingsFrom = "files"
 		for _, name := range settingNames {
 			if v, ok := conf.Settings[name]; ok {
-				s.Settings[name] = v
+				s.Settings[name] = normalize(name, v)
 			}
 		}
 	}
 	for _, name := range settingNames {
 		// The command line wins over the files (pg_ctl -o "-c …").
 		if v, ok := pm.Options[name]; ok {
-			s.Settings[name] = Setting{Value: v, Source: "command line"}
+			s.Settings[name] = normalize(name, Setting{Value: v, Source: "command line"})
 		}
 	}
 	pid, pidErr := readPIDFile(fsys, pm.DataDir)
@@ -208,6 +224,22 @@ func serverFromFiles(ctx context.Context, h host.Host, fsys host.FS, pm Postmast
 		s.HBAError = "the data directory of the server is unknown"
 	}
 	s.Version = versionFromBinary(ctx, h, pm.Binary)
+	if pm.Replaced {
+		// The file on disk is a newer package's: it says nothing of the
+		// version running.
+		s.Version = Version{Error: fmt.Sprintf("%s was replaced on disk since the server started (upgraded without a restart?): the running version is unknown; restart the server, or give a --postgres DSN to read it", pm.Binary)}
+	}
+	if major := s.Version.Major; major > 0 && major < 16 && s.HBAFrom == "files" {
+		// include in pg_hba.conf came with PostgreSQL 16: an older server
+		// rejects the file and keeps the rules it had.
+		for _, r := range s.HBA {
+			if r.File != s.HBAFile {
+				s.HBA, s.HBAFrom = nil, ""
+				s.HBAError = fmt.Sprintf("%s includes %s, which PostgreSQL %d does not know: the server rejects this pg_hba.conf and keeps the rules it loaded before (give a --postgres DSN to read them)", s.HBAFile, r.File, major)
+				break
+			}
+		}
+	}
 	if s.Version.Error != "" && pm.DataDir != "" {
 		if b, err := fsys.ReadFile(path.Join(pm.DataDir, "PG_VERSION")); err == nil {
 			if major, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
@@ -272,6 +304,9 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 	}
 	s.DSNGiven = true
 	s.Login = f.Login
+	for _, w := range f.Warnings {
+		s.warnings = append(s.warnings, fmt.Sprintf("server %s: %s", s.Name, w))
+	}
 	if !f.Login.OK {
 		s.RolesError, s.PasswordsError = f.Login.Error, f.Login.Error
 		return
@@ -322,4 +357,26 @@ func probe(ctx context.Context, h host.Host, s *Server, d *DSN) {
 	}
 	s.Roles, s.RolesError = f.Roles, f.RolesError
 	s.PasswordsKnown, s.PasswordsError = f.PasswordsKnown, f.PasswordsError
+}
+
+// boolSettings are the settings policies read as booleans.
+var boolSettings = map[string]bool{"ssl": true, "log_connections": true, "log_disconnections": true}
+
+// normalize spells a boolean setting read from a file as the server shows
+// it (on or off): the server takes any unambiguous prefix of true, false,
+// yes, no, on, off, and 1 and 0. Anything else stays as written (e.g.
+// PostgreSQL 18's list form of log_connections).
+func normalize(name string, s Setting) Setting {
+	if !boolSettings[name] {
+		return s
+	}
+	v := strings.ToLower(strings.TrimSpace(s.Value))
+	prefixOf := func(word string, min int) bool { return len(v) >= min && strings.HasPrefix(word, v) }
+	switch {
+	case v == "1", prefixOf("true", 1), prefixOf("yes", 1), prefixOf("on", 2):
+		s.Value = "on"
+	case v == "0", prefixOf("false", 1), prefixOf("no", 1), prefixOf("off", 2):
+		s.Value = "off"
+	}
+	return s
 }

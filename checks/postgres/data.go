@@ -67,6 +67,9 @@ type Server struct {
 	TLS TLSProbe `json:"tls"`
 	// Plain is what the server does with a login attempt without TLS.
 	Plain PlainProbe `json:"plain"`
+
+	// warnings are for the user, not the policies.
+	warnings []string
 }
 
 // Login is the SQL session the audit opened with the user's DSN.

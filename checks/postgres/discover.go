@@ -20,6 +20,9 @@ type Postmaster struct {
 	DataDir, ConfigFile string
 	// Port is the port it was started with (-p), 0 when not given.
 	Port int
+	// Replaced is true when the binary it runs was replaced on disk since
+	// it started (upgraded without a restart).
+	Replaced bool
 	// Options are the settings given on its command line (-c NAME=VALUE,
 	// --NAME=VALUE, -h, -l, -p), by lower-case name. They win over every
 	// configuration file.
@@ -72,9 +75,16 @@ func Postmasters(ctx context.Context, h host.Host) ([]Postmaster, error) {
 				pm.DataDir = strings.TrimSpace(string(cwd))
 			}
 		}
-		if !path.IsAbs(pm.Binary) {
-			if exe, err := h.Run(ctx, "readlink", fmt.Sprintf("/proc/%d/exe", p.pid)); err == nil {
-				pm.Binary = strings.TrimSpace(string(exe))
+		if exe, err := h.Run(ctx, "readlink", fmt.Sprintf("/proc/%d/exe", p.pid)); err == nil {
+			exe := strings.TrimSpace(string(exe))
+			// A binary replaced on disk (a package upgrade without a
+			// restart) reads "… (deleted)": the file there now is not
+			// what runs.
+			if name, deleted := strings.CutSuffix(exe, " (deleted)"); deleted {
+				pm.Replaced, exe = true, name
+			}
+			if !path.IsAbs(pm.Binary) || pm.Replaced {
+				pm.Binary = exe
 			}
 		}
 		if pm.ConfigFile == "" && pm.DataDir != "" {

@@ -72,3 +72,15 @@ func TestProbeAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{"tru": "on", "TRUE": "on", "y": "on", "1": "on", "on": "on", "of": "off", "n": "off",
+		"0": "off", "False": "off", "o": "o", "maybe": "maybe", "receipt,authentication": "receipt,authentication"} {
+		if got := normalize("log_connections", Setting{Value: in}).Value; got != want {
+			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := normalize("port", Setting{Value: "1"}).Value; got != "1" {
+		t.Errorf("port normalized to %q", got)
+	}
+}

@@ -21,13 +21,16 @@ func TestParseDSNNeverEchoesThePassword(t *testing.T) {
 		"host=127.0.0.1 port=xx user=u password = " + pw,
 		"host=127.0.0.1 port=xx user=u password= '" + pw + "'",
 		pw, // a password pasted where the DSN goes
+		`host=127.0.0.1 password=S3cret\ QQQ sslmode=bogus`,
+		`host=127.0.0.1 password='S3c\'ret RRR' sslmode=bogus`,
 	} {
 		_, err := ParseDSN(dsn)
 		if err == nil {
 			t.Errorf("ParseDSN accepted a bad DSN")
 			continue
 		}
-		if msg := err.Error(); strings.Contains(msg, pw) || strings.Contains(msg, escaped) || strings.Contains(msg, "S3cret") {
+		if msg := err.Error(); strings.Contains(msg, pw) || strings.Contains(msg, escaped) || strings.Contains(msg, "S3c") ||
+			strings.Contains(msg, "QQQ") || strings.Contains(msg, "RRR") {
 			t.Errorf("the error holds the password: %s", msg)
 		}
 	}
@@ -68,6 +71,27 @@ func TestSameServer(t *testing.T) {
 		if got := sameServer(s, &d); got != want {
 			t.Errorf("sameServer(%s) = %v, want %v", dsn, got, want)
 		}
+	}
+	// Two servers on one port, on different loopback addresses, are two.
+	v6 := &Server{Addr: "[::1]:5432", Settings: map[string]Setting{"listen_addresses": {Value: "::1"}}}
+	for dsn, want := range map[string]bool{
+		"postgres://u@127.0.0.1:5432/db": false,
+		"postgres://u@[::1]:5432/db":     true,
+		"postgres://u@localhost:5432/db": true,
+		"postgres://u@127.0.0.2:5432/db": false,
+	} {
+		d, _ := ParseDSN(dsn)
+		if got := sameServer(v6, &d); got != want {
+			t.Errorf("::1 server: sameServer(%s) = %v, want %v", dsn, got, want)
+		}
+	}
+	all := &Server{Addr: "127.0.0.1:5432", Settings: map[string]Setting{"listen_addresses": {Value: "*"}}}
+	if d, _ := ParseDSN("postgres://u@10.1.1.1:5432/db"); !sameServer(all, &d) {
+		t.Errorf("a server on every address is not matched")
+	}
+	def := &Server{Addr: "127.0.0.1:5432", Settings: map[string]Setting{}}
+	if d, _ := ParseDSN("postgres://u@127.0.0.1:5432/db"); !sameServer(def, &d) {
+		t.Errorf("the default listen_addresses (localhost) is not matched")
 	}
 }
 

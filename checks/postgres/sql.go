@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,8 +43,9 @@ func (d DSN) Addr() string { return net.JoinHostPort(d.Host, strconv.Itoa(d.Port
 func ParseDSN(dsn string) (DSN, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		// The parser quotes the DSN: never show it, whatever it holds.
-		msg := strings.ReplaceAll(err.Error(), dsn, "…")
+		// The parser quotes the DSN (with its own, partial, masking):
+		// never show it, whatever it holds.
+		msg := quoted.ReplaceAllString(strings.ReplaceAll(err.Error(), dsn, "…"), "…")
 		return DSN{}, fmt.Errorf("--postgres: %s", scrubDSNError(msg, dsn))
 	}
 	if strings.HasPrefix(cfg.Host, "/") {
@@ -90,6 +92,9 @@ func dsnSecrets(dsn string) []string {
 	return out
 }
 
+// quoted is a backquoted part of an error message: where pgx quotes a DSN.
+var quoted = regexp.MustCompile("`[^`]*`")
+
 // keywordPassword finds a key=value DSN's password, spaces around "=" too.
 var keywordPassword = regexp.MustCompile(`password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
 
@@ -113,6 +118,8 @@ type sqlFacts struct {
 	RolesError     string
 	PasswordsKnown bool
 	PasswordsError string
+	// Warnings are what the user should know about what was read.
+	Warnings []string
 }
 
 // readSQL logs in with dsn, dialling through dial, and reads what the
@@ -164,6 +171,8 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 	}
 	if err != nil {
 		f.Settings, f.SettingsError = nil, "read pg_settings: "+sqlError(err)
+	} else {
+		f.Warnings = append(f.Warnings, serverWide(ctx, conn, f.Settings)...)
 	}
 
 	f.HBA, err = readHBARules(ctx, conn)
@@ -200,6 +209,51 @@ func readSQL(ctx context.Context, dial Dialer, dsn DSN) sqlFacts {
 		}
 	}
 	return f
+}
+
+// sessionSources are pg_settings sources that hold for this session only:
+// the auditing role's or database's own values (ALTER ROLE … SET).
+var sessionSources = map[string]bool{"user": true, "database": true, "database user": true, "client": true, "session": true}
+
+// serverWide replaces, in settings, the values set for the auditing role
+// or database alone by the server's own: from pg_file_settings (which
+// needs superuser), else the built-in default when no file sets it.
+// It returns a warning for each value it could not resolve.
+func serverWide(ctx context.Context, conn *pgx.Conn, settings map[string]Setting) []string {
+	var names []string
+	for name, s := range settings {
+		if sessionSources[s.Source] {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	slices.Sort(names)
+	rows, err := conn.Query(ctx, `SELECT s.name, coalesce(f.setting, s.boot_val), coalesce(f.sourcefile, ''), coalesce(f.sourceline, 0)
+		FROM pg_settings s LEFT JOIN (SELECT DISTINCT ON (name) name, setting, sourcefile, sourceline FROM pg_file_settings
+			WHERE applied ORDER BY name, seqno DESC) f ON f.name = s.name
+		WHERE s.name = ANY($1)`, names)
+	var warnings []string
+	if err == nil {
+		var name string
+		var s Setting
+		_, err = pgx.ForEachRow(rows, []any{&name, &s.Value, &s.File, &s.Line}, func() error {
+			s.Source = "configuration file"
+			if s.File == "" {
+				s.Source = "default"
+			}
+			settings[name] = s
+			return nil
+		})
+	}
+	if err != nil {
+		for _, name := range names {
+			warnings = append(warnings, fmt.Sprintf("%s is set for the auditing role or database (%s): the server-wide value judged is unknown, and %s is judged instead (%s)",
+				name, settings[name].Source, settings[name].Value, sqlError(err)))
+		}
+	}
+	return warnings
 }
 
 // readHBARules reads the server's own parse of pg_hba.conf. Columns are
@@ -367,5 +421,10 @@ func sqlError(err error) string {
 		}
 		return msg
 	}
-	return err.Error()
+	var netErr *net.OpError
+	if errors.As(err, &netErr) {
+		// Say where it could not connect, once (sslmode=prefer tries twice).
+		return fmt.Sprintf("cannot connect to %s: %v", netErr.Addr, netErr.Err)
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }

@@ -263,3 +263,19 @@ func TestPostgresHBAChangedSinceReload(t *testing.T) {
 	_, results, _ = pgAudit(t, c.DSN("postgres", c.Password, "sslmode=require"))
 	wantStatuses(t, "reloaded", results, checks.StatusFail, "DB-02", "DB-04", "DB-05")
 }
+
+// TestPostgresRoleOverrideIsNotTheServersValue: pg_settings shows the
+// auditing role's own password_encryption; the server's is judged.
+func TestPostgresRoleOverrideIsNotTheServersValue(t *testing.T) {
+	pgtest.Require(t)
+	t.Parallel()
+	c := pgtest.Start(t, pgtest.Options{SSL: true, Conf: []string{"password_encryption = md5"},
+		HBA: "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n"})
+	c.SQL(t, "ALTER ROLE postgres SET password_encryption = 'scram-sha-256'")
+	c.SQL(t, "ALTER ROLE postgres PASSWORD '"+c.Password+"'")
+	_, results, _ := pgAudit(t, c.DSN("postgres", c.Password, "sslmode=require"))
+	r := results["DB-05"]
+	if r.Status != checks.StatusFail || len(r.Findings) == 0 || r.Findings[0].Path != c.Conf {
+		t.Errorf("DB-05 = %+v, want a fail at %s", r, c.Conf)
+	}
+}

@@ -4,7 +4,9 @@
 #   Every PostgreSQL server has ssl = on, answers an SSLRequest with S and
 #   completes a TLS handshake, and its certificate is within its validity
 #   and does not expire within 14 days. A server whose settings could not
-#   be read is judged by the live probe alone, and the other way round.
+#   be read is judged by the live probe alone; one with ssl = on whose probe
+#   could not run is an error (its certificate was not checked), unless it
+#   listens on no TCP address.
 # custom:
 #   id: DB-01
 #   severity: critical
@@ -36,6 +38,16 @@ error contains f if {
 		),
 		{},
 	)
+}
+
+# ssl = on says nothing of the certificate: when the probe could not run,
+# its validity is unknown.
+error contains f if {
+	some server in pg.judged_servers
+	pg.on(pg.value(server, "ssl"))
+	object.get(server.tls, "error", "") != ""
+	object.get(server, "addr", "") != ""
+	f := pg.finding(server, sprintf("ssl = on, but the TLS probe could not run, so its certificate was not checked: %s", [server.tls.error]), {})
 }
 
 deny contains f if {

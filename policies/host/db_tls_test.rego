@@ -61,10 +61,16 @@ test_probe_alone_when_settings_unknown if {
 	count(check.error) == 0 with input as inp
 }
 
+# ssl = off is a failure whether or not the probe ran.
 test_settings_alone_when_probe_failed if {
-	inp := fx.with_server({"tls": {"error": "dial tcp 10.0.1.5:5432: connect: connection refused", "handshake": false}})
-	count(check.deny) == 0 with input as inp
-	count(check.error) == 0 with input as inp
+	inp := fx.with_server({"tls": {"error": "dial tcp 10.0.1.5:5432: connect: connection refused", "handshake": false}, "settings": {"ssl": {"value": "off", "source": "configuration file"}}})
+	count(check.deny) == 1 with input as inp
+}
+
+# A server on no TCP address needs no certificate check.
+test_no_tcp_address if {
+	inp := fx.with_server({"addr": null, "tls": {"error": "the server listens on no TCP address", "handshake": false}})
+	count(check.error) == 0 with input as object.union(inp, {"postgres": {"servers": [object.remove(inp.postgres.servers[0], ["addr"])]}})
 }
 
 test_error_when_neither_is_known if {
@@ -115,4 +121,11 @@ test_error_login_not_ok_without_reason if {
 	server := object.union(object.remove(fx.unreachable.postgres.servers[0], ["login"]), {"login": {"ok": false, "superuser": false, "user": "audit"}})
 	inp := {"postgres": object.union(fx.unreachable.postgres, {"servers": [server]})}
 	check.error == {{"msg": "server 10.0.1.5:5432: the --postgres DSN could not log in as audit: no reason given"}} with input as inp
+}
+
+# ssl = on with a probe that could not run: the certificate is unchecked.
+test_error_ssl_on_probe_failed if {
+	inp := fx.with_tls({"error": "connect to 127.0.0.1:5432: administratively prohibited", "answer": "", "handshake": false})
+	some f in check.error with input as inp
+	contains(f.msg, "certificate was not checked")
 }
