@@ -25,6 +25,7 @@ import (
 	"audit/checks/postgres"
 	"audit/checks/secrets"
 	"audit/checks/sshd"
+	"audit/checks/ufw"
 	"audit/policies"
 )
 
@@ -61,6 +62,7 @@ var factSchemas = map[string]func() any{
 	postgres.Namespace: func() any { return new(postgres.Data) },
 	secrets.Namespace:  func() any { return new(secrets.Data) },
 	sshd.Namespace:     func() any { return new(sshd.Data) },
+	ufw.Namespace:      func() any { return new(ufw.Data) },
 }
 
 // target is a target for tests: the engine reads only its name and kind.

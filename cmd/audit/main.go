@@ -61,8 +61,9 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Audit a git repository against the production security checklist",
 		Long: `audit checks a git repository and live hosts against the production security
 checklist: secrets in the tracked files, the staged change and the whole history
-(SEC-01); on hosts (--host over SSH, --local), every sshd (SSH-01..08) and every
-PostgreSQL server (DB-01..09, SEC-05). audit checks lists every item.
+(SEC-01); on hosts (--host over SSH, --local), every sshd (SSH-01..08), every
+PostgreSQL server (DB-01..09, SEC-05) and the UFW firewall (NET-01..06).
+audit checks lists every item.
 
 Exit codes: 0 nothing failed, 1 a checklist item at or above --fail-on failed,
 2 an error (bad usage or config, a path that is not a git working tree, a check

@@ -1,0 +1,172 @@
+package ufw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"audit/checks"
+	"audit/checks/host"
+)
+
+func init() { checks.Register(Check{}) }
+
+// Check collects the "ufw" facts from hosts.
+type Check struct{}
+
+// ID returns "ufw".
+func (Check) ID() string { return Namespace }
+
+// Applies reports whether t is a host.
+func (Check) Applies(t checks.Target) bool { return t.Kind() == checks.KindHost }
+
+// The files UFW keeps its configuration in.
+const (
+	confFile     = "/etc/ufw/ufw.conf"
+	defaultsFile = "/etc/default/ufw"
+	rulesFile    = "/etc/ufw/user.rules"
+	rules6File   = "/etc/ufw/user6.rules"
+)
+
+// Collect reads UFW's state: `ufw status verbose` (the firewall's own
+// view, which needs root), else its rules files; its configuration; the
+// listening TCP sockets; and other firewall frameworks that are active.
+func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error) {
+	h, ok := t.(host.Host)
+	if !ok {
+		return checks.Facts{}, fmt.Errorf("ufw: target %s is not a host", t.Name())
+	}
+	var d Data
+	conf, confErr := h.ReadFile(ctx, confFile)
+	defaults, defaultsErr := h.ReadFile(ctx, defaultsFile)
+	out, statusErr := h.Run(ctx, "ufw", "status", "verbose")
+	d.Installed = confErr == nil || statusErr == nil || !notFound(statusErr)
+
+	switch {
+	case confErr == nil:
+		enabled, _, err := ParseConf(conf)
+		if err != nil {
+			d.BootError = fmt.Sprintf("%s: %v", confFile, err)
+		}
+		d.EnabledAtBoot = enabled
+	case d.Installed:
+		d.BootError = fmt.Sprintf("read %s: %v", confFile, confErr)
+	}
+	if defaultsErr == nil {
+		if _, _, _, ipv6, err := ParseDefaults(defaults); err == nil {
+			d.IPv6 = ipv6
+		}
+	}
+
+	if d.Installed {
+		if statusErr == nil {
+			st, err := ParseStatus(string(out))
+			if err != nil {
+				d.StatusError = fmt.Sprintf("ufw status verbose: %v", err)
+			} else {
+				d.Status, d.StatusFrom = st, "ufw status"
+			}
+		} else {
+			d.Status, d.StatusFrom, d.StatusError = fromFiles(ctx, h, conf, confErr, defaults, defaultsErr, statusErr)
+		}
+	} else {
+		d.Others = otherFirewalls(ctx, h)
+	}
+	d.Listening, d.ListeningError = listening(ctx, h)
+	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
+}
+
+// notFound tells a command that does not exist from one that failed.
+func notFound(err error) bool {
+	var exit *host.ExitError
+	if errors.As(err, &exit) {
+		return exit.Code == 127 || strings.Contains(exit.Stderr, "not found")
+	}
+	return errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "executable file not found")
+}
+
+// fromFiles reads UFW's state from its files when `ufw status` could not
+// run (it needs root). The rules files are root's too: what cannot be read
+// is an error that says why, never an empty firewall.
+func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, defaults []byte, defaultsErr, statusErr error) (Status, string, string) {
+	why := fmt.Sprintf("ufw status verbose: %v", statusErr)
+	if errors.Is(statusErr, host.ErrSudoRefused) {
+		return Status{}, "", why
+	}
+	rules4, err4 := h.ReadFile(ctx, rulesFile)
+	rules6, err6 := h.ReadFile(ctx, rules6File)
+	switch {
+	case confErr != nil:
+		return Status{}, "", fmt.Sprintf("%s; and read %s: %v", why, confFile, confErr)
+	case defaultsErr != nil:
+		return Status{}, "", fmt.Sprintf("%s; and read %s: %v", why, defaultsFile, defaultsErr)
+	case err4 != nil:
+		return Status{}, "", fmt.Sprintf("%s; and read %s: %v (run as root, or with --sudo)", why, rulesFile, err4)
+	}
+	if err6 != nil && !errors.Is(err6, fs.ErrNotExist) {
+		return Status{}, "", fmt.Sprintf("%s; and read %s: %v (run as root, or with --sudo)", why, rules6File, err6)
+	}
+	var st Status
+	enabled, level, err := ParseConf(conf)
+	if err != nil {
+		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, confFile, err)
+	}
+	// From the files, active means enabled: ufw starts what ufw.conf says.
+	st.Active, st.Logging = enabled, level
+	if st.Incoming, st.Outgoing, st.Routed, _, err = ParseDefaults(defaults); err != nil {
+		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, defaultsFile, err)
+	}
+	if st.Rules, err = ParseRulesFiles(rules4, rules6, rulesFile, rules6File); err != nil {
+		return Status{}, "", fmt.Sprintf("%s; and the rules files: %v", why, err)
+	}
+	return st, "files", ""
+}
+
+// listening reads the listening TCP sockets: ss, else /proc/net/tcp{,6}.
+func listening(ctx context.Context, h host.Host) ([]Socket, string) {
+	out, err := h.Run(ctx, "ss", "-Hltnp")
+	if err == nil {
+		socks, perr := ParseSS(string(out))
+		if perr == nil {
+			return socks, ""
+		}
+		err = perr
+	}
+	var socks []Socket
+	for _, f := range []struct {
+		path string
+		v6   bool
+	}{{"/proc/net/tcp", false}, {"/proc/net/tcp6", true}} {
+		b, rerr := h.ReadFile(ctx, f.path)
+		if rerr != nil {
+			if f.v6 && errors.Is(rerr, fs.ErrNotExist) {
+				continue // no IPv6 on this host
+			}
+			return nil, fmt.Sprintf("ss -Hltnp: %v; and read %s: %v", err, f.path, rerr)
+		}
+		s, perr := ParseProcNetTCP(string(b), f.v6)
+		if perr != nil {
+			return nil, fmt.Sprintf("ss -Hltnp: %v; and %s: %v", err, f.path, perr)
+		}
+		socks = append(socks, s...)
+	}
+	return socks, ""
+}
+
+// otherFirewalls names the firewall frameworks active on a host without
+// UFW, so that NET-01 says what protects it instead.
+func otherFirewalls(ctx context.Context, h host.Host) []string {
+	var others []string
+	if out, err := h.Run(ctx, "firewall-cmd", "--state"); err == nil && strings.TrimSpace(string(out)) == "running" {
+		others = append(others, "firewalld (running)")
+	}
+	if _, err := h.ReadFile(ctx, "/etc/iptables/rules.v4"); err == nil {
+		others = append(others, "iptables-persistent (/etc/iptables/rules.v4)")
+	}
+	if b, err := h.ReadFile(ctx, "/etc/nftables.conf"); err == nil && strings.Contains(string(b), "chain input") {
+		others = append(others, "nftables (/etc/nftables.conf has an input chain)")
+	}
+	return others
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"audit/checks"
+	"audit/checks/host/sshdtest"
+	"audit/checks/ufw/ufwtest"
+)
+
+// TestMain lets a test run this binary as audit itself, inside namespaces
+// it made (AUDIT_TEST_MAIN=1), or as a TCP listener there
+// (AUDIT_TEST_LISTEN=ADDR).
+func TestMain(m *testing.M) {
+	if os.Getenv("AUDIT_TEST_MAIN") == "1" {
+		main()
+	}
+	if addr := os.Getenv("AUDIT_TEST_LISTEN"); addr != "" {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			os.Exit(3)
+		}
+		os.Stdout.WriteString("listening\n")
+		for {
+			if c, err := l.Accept(); err == nil {
+				c.Close()
+			}
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// nsAudit runs audit with args inside the namespace and returns the exit
+// code, the report's results by ID and what it printed on stderr.
+func nsAudit(t *testing.T, n *ufwtest.Namespace, args ...string) (int, map[string]checks.Result, string) {
+	t.Helper()
+	code, out, stderr := nsRun(t, n, append(args, "--format", "json")...)
+	rep := decodeReport(t, out)
+	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
+		t.Fatalf("report %+v, stderr %q", rep, stderr)
+	}
+	results := map[string]checks.Result{}
+	for _, r := range rep.Targets[0].Results {
+		results[r.ID] = r
+	}
+	return code, results, stderr
+}
+
+// nsRun runs this binary as audit inside the namespace.
+func nsRun(t *testing.T, n *ufwtest.Namespace, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := n.Command(append([]string{os.Args[0]}, args...)...)
+	cmd.Env = append(os.Environ(), "AUDIT_TEST_MAIN=1", "NO_COLOR=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		code = cmd.ProcessState.ExitCode()
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// netRuleSets are the rule sets and the verdicts each must get.
+var netRuleSets = []struct {
+	name  string
+	rules []string
+	want  map[string]checks.Status
+	// rule is the text of the rule a failure must name.
+	rule string
+}{
+	{
+		name: "inactive",
+		want: map[string]checks.Status{"NET-01": checks.StatusFail},
+	},
+	{
+		name: "hardened",
+		rules: []string{"default deny incoming", "limit 22/tcp", "allow 443/tcp",
+			"allow from 10.0.0.5 to any port 5432 proto tcp", "logging on", "--force enable"},
+		want: map[string]checks.Status{"NET-01": checks.StatusPass, "NET-02": checks.StatusPass, "NET-03": checks.StatusPass,
+			"NET-04": checks.StatusPass, "NET-05": checks.StatusPass, "NET-06": checks.StatusPass},
+	},
+	{
+		name:  "database open to the world",
+		rules: []string{"default deny incoming", "limit 22/tcp", "allow 5432/tcp", "logging on", "--force enable"},
+		want:  map[string]checks.Status{"NET-01": checks.StatusPass, "NET-03": checks.StatusFail, "NET-04": checks.StatusPass},
+		rule:  "5432/tcp",
+	},
+	{
+		name:  "default allow and plain SSH",
+		rules: []string{"default allow incoming", "allow 22/tcp", "logging on", "--force enable"},
+		want:  map[string]checks.Status{"NET-01": checks.StatusPass, "NET-02": checks.StatusFail, "NET-04": checks.StatusFail, "NET-06": checks.StatusPass},
+		rule:  "22/tcp",
+	},
+}
+
+// TestUFWRuleSets judges the rule sets on a real ufw, each in its
+// own namespaces, as root with --local, and the table names the rule
+// behind each failure.
+func TestUFWRuleSets(t *testing.T) {
+	ufwtest.Require(t)
+	for _, rs := range netRuleSets {
+		t.Run(rs.name, func(t *testing.T) {
+			t.Parallel()
+			n := ufwtest.New(t, ufwtest.Options{})
+			n.UFW(t, rs.rules...)
+			code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+			for id, want := range rs.want {
+				if got := results[id]; got.Status != want {
+					t.Errorf("%s is %s, want %s: %+v (stderr %q)", id, got.Status, want, got.Findings, stderr)
+				}
+			}
+			if code == checks.ExitError {
+				t.Errorf("exit 2: %s", stderr)
+			}
+			if rs.rule == "" {
+				return
+			}
+			_, table, _ := nsRun(t, n, "--local", "--only", "NET")
+			if !strings.Contains(table, rs.rule) {
+				t.Errorf("the table does not name the rule %q:\n%s", rs.rule, table)
+			}
+		})
+	}
+}
+
+// TestUFWExposedService: a service listening on every address, on a port
+// the firewall allows but the allowed-ports list lacks, fails NET-05.
+func TestUFWExposedService(t *testing.T) {
+	ufwtest.Require(t)
+	t.Parallel()
+	n := ufwtest.New(t, ufwtest.Options{})
+	n.UFW(t, "default deny incoming", "limit 22/tcp", "allow 8080/tcp", "logging on", "--force enable")
+	listener := n.Command(os.Args[0])
+	listener.Env = append(os.Environ(), "AUDIT_TEST_LISTEN=0.0.0.0:8080")
+	out, _ := listener.StdoutPipe()
+	if err := listener.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listener.Process.Kill(); listener.Wait() })
+	buf := make([]byte, 16)
+	if k, _ := out.Read(buf); !strings.Contains(string(buf[:k]), "listening") {
+		t.Fatalf("the listener did not start: %q", buf[:k])
+	}
+	_, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+	r := results["NET-05"]
+	if r.Status != checks.StatusFail || len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Message, "8080") {
+		t.Errorf("NET-05 = %+v (stderr %q)", r, stderr)
+	}
+	// Listed in the allowed ports, it passes.
+	cfg := t.TempDir() + "/audit.yaml"
+	os.WriteFile(cfg, []byte("settings:\n  net_allowed_ports: [22, 443, 8080]\n"), 0o644)
+	if _, results, _ = nsAudit(t, n, "--local", "--only", "NET-05", "--config", cfg); results["NET-05"].Status != checks.StatusPass {
+		t.Errorf("with 8080 allowed: NET-05 = %+v", results["NET-05"])
+	}
+}
+
+// TestUFWOverSSHWithSudo: a non-root login reads ufw with --sudo, and
+// without it the items that need root are errors, never a pass.
+func TestUFWOverSSHWithSudo(t *testing.T) {
+	ufwtest.Require(t)
+	sshdtest.Require(t)
+	t.Parallel()
+	n := ufwtest.New(t, ufwtest.Options{User: "auditor"})
+	n.UFW(t, "default deny incoming", "limit 22/tcp", "allow 5432/tcp", "logging on", "--force enable")
+	s := sshdtest.Start(t, sshdtest.Options{Wrap: n.Wrap()})
+	// sshd reads authorized_keys as the user who logs in.
+	for _, p := range []string{filepath.Dir(s.Dir), s.Dir, filepath.Join(s.Dir, "authorized_keys")} {
+		os.Chmod(p, 0o755)
+	}
+	base := []string{"--host", "auditor@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts, "--only", "NET"}
+
+	t.Cleanup(func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(s.Dir + "/sshd.log")
+			t.Logf("sshd log:\n%s", log)
+		}
+	})
+	code, results, stderr := nsAudit(t, n, append(base, "--sudo")...)
+	if results["NET-01"].Status != checks.StatusPass || results["NET-03"].Status != checks.StatusFail || code != checks.ExitFail {
+		t.Errorf("with --sudo: exit %d, NET-01 %s, NET-03 %+v; stderr %q", code, results["NET-01"].Status, results["NET-03"], stderr)
+	}
+	code, results, stderr = nsAudit(t, n, base...)
+	if code != checks.ExitError {
+		t.Errorf("without --sudo: exit %d, want 2; stderr %q", code, stderr)
+	}
+	for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-06"} {
+		if results[id].Status != checks.StatusError {
+			t.Errorf("without --sudo: %s is %s, want error: %+v", id, results[id].Status, results[id].Findings)
+		}
+	}
+}

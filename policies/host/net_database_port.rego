@@ -1,0 +1,64 @@
+# METADATA
+# title: Database port not open to the world
+# description: >-
+#   No ufw rule lets connections from anywhere (Anywhere, 0.0.0.0/0, ::/0)
+#   in to the PostgreSQL port: no allow or limit rule, IPv4 or IPv6, on any
+#   interface, that covers it for TCP, by port, range, application profile
+#   or by naming no port at all. The ports are each PostgreSQL server's port
+#   setting and the port it listens on (from the postgres facts), else 5432.
+#   With ufw's default incoming policy allow, a rule must deny the port;
+#   with ufw inactive or not installed, PostgreSQL must listen on loopback
+#   addresses only.
+# custom:
+#   id: NET-03
+#   severity: critical
+#   section: network
+#   targets: [host]
+#   facts: [ufw]
+#   uses: [postgres]
+#   recommended_action: >-
+#     Delete the rule that opens the port to anywhere (sudo ufw delete allow
+#     5432/tcp, or sudo ufw status numbered and sudo ufw delete N) and allow
+#     only the application servers (sudo ufw allow from 10.0.0.5 to any port
+#     5432 proto tcp); keep ufw active with sudo ufw default deny incoming
+#     and sudo ufw enable.
+package audit.host.net_database_port
+
+import data.audit.lib.ufw
+
+error contains f if some f in ufw.status_errors
+
+# With ufw down, whether the port is open depends on where PostgreSQL
+# listens.
+error contains f if {
+	ufw.down
+	some f in ufw.listening_errors
+}
+
+deny contains f if {
+	ufw.active
+	some p in ufw.postgres_ports
+	some r in ufw.rules
+	ufw.opens(r)
+	ufw.covers(r, p)
+	ufw.anywhere(r)
+	msg := sprintf("%s%s opens PostgreSQL port %d to anywhere%s%s", [ufw.rule_at(r), ufw.app(r), p, ufw.on(r), all_ports(r)])
+	f := object.union({"msg": msg}, ufw.rule_loc(r))
+}
+
+all_ports(r) := " (it names no port, so it opens them all)" if ufw.every_port(r)
+
+all_ports(r) := "" if not ufw.every_port(r)
+
+# Default allow: what no rule for every source matches is let in.
+deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule denies PostgreSQL port %d: it is open to anywhere", [p])} if {
+	ufw.default_allow
+	some p in ufw.postgres_ports
+	not ufw.first_for_all(p)
+}
+
+deny contains {"msg": ufw.unguarded(sprintf("%s, the PostgreSQL port", [ufw.listener(s)]))} if {
+	ufw.down
+	some p in ufw.postgres_ports
+	some s in ufw.exposed(p)
+}

@@ -1,0 +1,61 @@
+# METADATA
+# title: Default deny incoming
+# description: >-
+#   ufw's default incoming policy is deny or reject, so that only what a
+#   rule allows gets in, and its default routed policy is disabled, deny or
+#   reject, so that the host forwards nothing no rule allows. ufw not
+#   installed or inactive filters nothing, and fails this item.
+# custom:
+#   id: NET-02
+#   severity: high
+#   section: network
+#   targets: [host]
+#   facts: [ufw]
+#   recommended_action: >-
+#     Run sudo ufw default deny incoming and sudo ufw default deny routed
+#     (after allowing what the host serves, e.g. sudo ufw limit 22/tcp), and
+#     sudo ufw enable if ufw is inactive.
+package audit.host.net_default_deny
+
+import data.audit.lib.ufw
+
+error contains f if some f in ufw.status_errors
+
+# A default ufw status reported without a value is unknown, never harmless.
+error contains {"msg": sprintf("ufw's default %s policy is unknown: its status does not say it", [name])} if {
+	ufw.active
+	some name in ["incoming", "routed"]
+	object.get(ufw.status, name, "") == ""
+}
+
+deny contains {"msg": sprintf("%s: no firewall filters incoming traffic", [ufw.down])} if count(ufw.others) == 0
+
+deny contains {"msg": sprintf("%s%s: ufw filters no incoming traffic", [ufw.down, ufw.not_judged])} if count(ufw.others) > 0
+
+deny contains {"msg": "ufw's default incoming policy is allow: every port no rule denies is open to the world"} if {
+	ufw.active
+	ufw.status.incoming == "allow"
+}
+
+deny contains {"msg": sprintf("ufw's default incoming policy is %s, not deny or reject", [v])} if {
+	ufw.active
+	v := ufw.status.incoming
+	not v in {"", "allow", "deny", "reject"}
+}
+
+deny contains {"msg": "ufw's default routed policy is allow: the host forwards traffic between networks that no rule filters"} if {
+	ufw.active
+	ufw.status.routed == "allow"
+}
+
+deny contains {"msg": sprintf("ufw's default routed policy is %s, not disabled, deny or reject", [v])} if {
+	ufw.active
+	v := ufw.status.routed
+	not v in {"", "allow", "disabled", "deny", "reject"}
+}
+
+# IPV6=no leaves IPv6 unfiltered: the defaults apply to IPv4 alone.
+deny contains {"msg": "IPV6=no in /etc/default/ufw: ufw filters no IPv6 traffic, so its default policies do not protect the host's IPv6 addresses", "path": "/etc/default/ufw"} if {
+	ufw.active
+	object.get(input.ufw, "ipv6", true) == false
+}

@@ -1,0 +1,63 @@
+package audit.host.net_default_deny_test
+
+import data.audit.host.net_default_deny as check
+import data.audit.lib.ufw_fixtures as fx
+
+test_allow_hardened if {
+	count(check.deny) == 0 with input as fx.hardened
+	count(check.error) == 0 with input as fx.hardened
+}
+
+test_allow_reject_and_deny_routed if {
+	inp := fx.with_status({"incoming": "reject", "routed": "deny"})
+	count(check.deny) == 0 with input as inp
+	count(check.error) == 0 with input as inp
+}
+
+test_deny_incoming_allow if {
+	check.deny == {{"msg": "ufw's default incoming policy is allow: every port no rule denies is open to the world"}} with input as fx.with_status({"incoming": "allow"})
+}
+
+test_deny_routed_allow if {
+	some f in check.deny with input as fx.with_status({"routed": "allow"})
+	startswith(f.msg, "ufw's default routed policy is allow")
+}
+
+test_deny_both if count(check.deny) == 2 with input as fx.with_status({"incoming": "allow", "routed": "allow"})
+
+test_deny_unexpected_value if {
+	some f in check.deny with input as fx.with_status({"incoming": "accept"})
+	f.msg == "ufw's default incoming policy is accept, not deny or reject"
+}
+
+test_deny_not_installed if check.deny == {{"msg": "ufw is not installed: no firewall filters incoming traffic"}} with input as fx.not_installed
+
+test_deny_inactive if check.deny == {{"msg": "ufw is inactive: no firewall filters incoming traffic"}} with input as fx.inactive
+
+# An inactive ufw's defaults are not judged: nothing applies them.
+test_deny_inactive_once if count(check.deny) == 1 with input as object.union(fx.inactive, {"ufw": {"status": {"incoming": "allow"}}})
+
+test_deny_inactive_names_others if {
+	inp := object.union(fx.inactive, {"ufw": {"others": ["firewalld"]}})
+	check.deny == {{"msg": "ufw is inactive (firewalld is active instead, which this audit does not judge): ufw filters no incoming traffic"}} with input as inp
+}
+
+test_error_status_unknown if {
+	count(check.error) == 1 with input as fx.unknown_status
+	count(check.deny) == 0 with input as fx.unknown_status
+}
+
+test_error_default_unknown if {
+	check.error == {{"msg": "ufw's default routed policy is unknown: its status does not say it"}} with input as fx.with_status({"routed": ""})
+}
+
+test_missing_fact_denies_nothing if {
+	count(check.deny) == 0 with input as {}
+	count(check.error) == 0 with input as {}
+}
+
+test_deny_ipv6_unfiltered if {
+	some f in check.deny with input as fx.with_ufw({"ipv6": false})
+	contains(f.msg, "IPV6=no")
+	count(check.deny) == 0 with input as fx.with_ufw({"ipv6": true})
+}

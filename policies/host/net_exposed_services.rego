@@ -1,0 +1,74 @@
+# METADATA
+# title: No unexpected exposed services
+# description: >-
+#   Every TCP socket listening on a non-loopback address is either on the
+#   allowed-ports list (settings.net_allowed_ports, default 22, 80 and 443)
+#   or not let through by ufw from anywhere. ufw lets a port through when
+#   an allow or limit rule in covers it for TCP from any address (a rule
+#   for named sources, such as an application server's, is the intended
+#   restriction, as NET-03 asks for the database port); with its default
+#   incoming policy allow, unless the first rule for every source denies or
+#   rejects it; and with ufw inactive or not installed, always.
+# custom:
+#   id: NET-05
+#   severity: medium
+#   section: network
+#   targets: [host]
+#   facts: [ufw]
+#   recommended_action: >-
+#     Bind the service to 127.0.0.1 (or stop it) if nothing outside needs
+#     it; otherwise delete the rule that lets it through (sudo ufw status
+#     numbered, sudo ufw delete N) and keep sudo ufw default deny incoming,
+#     or, if the service is meant to be reachable, add its port to
+#     net_allowed_ports in the configuration file.
+package audit.host.net_exposed_services
+
+import data.audit.lib.ufw
+
+error contains f if some f in ufw.status_errors
+
+error contains f if some f in ufw.listening_errors
+
+deny contains f if {
+	some s in ufw.listening
+	not s.loopback == true
+	not s.port in ufw.allowed_ports
+	some f in through(s)
+}
+
+# what says which socket listens where it should not.
+what(s) := sprintf("%s, a port not on the allowed-ports list (%s)", [ufw.listener(s), ufw.port_list(ufw.allowed_ports)])
+
+# through is the finding about a socket ufw lets connections in to, if it
+# does: it is down, or lets in by default what no rule denies, or a rule
+# lets them in (the first such rule is named).
+through(s) := {{"msg": ufw.unguarded(what(s))}} if ufw.down
+
+through(s) := {{"msg": sprintf("%s, and ufw's default incoming policy is allow: no rule denies it", [what(s)])}} if {
+	ufw.default_allow
+	not ufw.denied_first(s.port)
+}
+
+through(s) := {object.union({"msg": msg}, ufw.rule_loc(r))} if {
+	ufw.active
+	not ufw.default_allow
+	rs := [r | some r in ufw.rules; ufw.opens(r); ufw.covers(r, s.port); ufw.anywhere(r); reaches(r, s)]
+	n := min({r.number | some r in rs})
+	r := [x | some x in rs; x.number == n][0]
+	msg := sprintf("%s, and ufw lets it through: %s%s", [what(s), ufw.rule_at(r), ufw.app(r)])
+}
+
+# reaches: the rule's address family is the socket's. A socket on :: may
+# take IPv4 connections too.
+reaches(r, s) if {
+	ufw.ipv4(s)
+	not r.v6 == true
+}
+
+reaches(r, s) if s.addr == "::"
+
+reaches(r, s) if {
+	not ufw.ipv4(s)
+	s.addr != "::"
+	r.v6 == true
+}

@@ -1,0 +1,108 @@
+package audit.host.net_exposed_services_test
+
+import data.audit.host.net_exposed_services as check
+import data.audit.lib.ufw_fixtures as fx
+
+redis := {"addr": "0.0.0.0", "port": 6379, "loopback": false, "process": "redis-server"}
+
+allow_redis := fx.rule(6, "6379/tcp ALLOW IN Anywhere", "allow", [[6379, 6379]], "tcp", false)
+
+with_settings(inp, ports) := object.union(inp, {"settings": {"net_allowed_ports": ports}})
+
+# The hardened host lets PostgreSQL through to the application subnet
+# alone: the restriction NET-03 asks for, not an exposure.
+test_allow_hardened_postgres_to_a_subnet if {
+	count(check.deny) == 0 with input as fx.hardened
+	count(check.error) == 0 with input as fx.hardened
+}
+
+test_allow_hardened_with_postgres_allowed if {
+	inp := with_settings(fx.hardened, [22, 443, 5432])
+	count(check.deny) == 0 with input as inp
+	count(check.error) == 0 with input as inp
+}
+
+test_allowed_ports_as_strings if count(check.deny) == 0 with input as with_settings(fx.hardened, ["22", "443", "5432"])
+
+test_allow_not_let_through if {
+	inp := with_settings(fx.with_listening(array.concat(fx.hardened_listening, [redis])), [22, 443, 5432])
+	count(check.deny) == 0 with input as inp
+}
+
+test_deny_rule_lets_through if {
+	inp := with_settings(
+		fx.with_ufw({
+			"listening": array.concat(fx.hardened_listening, [redis]),
+			"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [allow_redis])}),
+		}),
+		[22, 443, 5432],
+	)
+	check.deny == {{"msg": "redis-server listens on 0.0.0.0:6379, a port not on the allowed-ports list (22, 443, 5432), and ufw lets it through: rule 6 `6379/tcp ALLOW IN Anywhere`"}} with input as inp
+}
+
+test_deny_names_first_rule_and_its_location if {
+	later := object.union(fx.rule(9, "6000:7000/tcp ALLOW IN Anywhere", "allow", [[6000, 7000]], "tcp", false), {"file": "/etc/ufw/user.rules", "line": 40})
+	first := object.union(fx.rule(7, "Anywhere ALLOW IN Anywhere", "allow", [], "", false), {"file": "/etc/ufw/user.rules", "line": 30})
+	inp := fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [later, first]})})
+	some f in check.deny with input as inp
+	contains(f.msg, "rule 7 `Anywhere ALLOW IN Anywhere`")
+	f.line == 30
+}
+
+# A rule for named sources (an application server) is the restriction
+# NET-03 asks for, not an exposure.
+test_allow_rule_for_named_sources if {
+	app := object.union(fx.rule(7, "6379/tcp ALLOW IN 10.0.0.5", "allow", [[6379, 6379]], "tcp", false), {"from": "10.0.0.5", "from_anywhere": false})
+	count(check.deny) == 0 with input as fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [app]})})
+}
+
+test_family_of_the_rule if {
+	v6 := fx.rule(6, "6379/tcp (v6) ALLOW IN Anywhere (v6)", "allow", [[6379, 6379]], "tcp", true)
+	count(check.deny) == 0 with input as fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [v6]})})
+	count(check.deny) == 1 with input as fx.with_ufw({"listening": [object.union(redis, {"addr": "::"})], "status": object.union(fx.hardened_status, {"rules": [v6]})})
+	count(check.deny) == 0 with input as fx.with_ufw({"listening": [object.union(redis, {"addr": "2001:db8::5"})], "status": object.union(fx.hardened_status, {"rules": [allow_redis]})})
+}
+
+test_allow_udp_rule if {
+	udp := fx.rule(6, "6379/udp ALLOW IN Anywhere", "allow", [[6379, 6379]], "udp", false)
+	count(check.deny) == 0 with input as fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [udp]})})
+}
+
+test_deny_default_allow if {
+	inp := fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"incoming": "allow"})})
+	check.deny == {{"msg": "redis-server listens on 0.0.0.0:6379, a port not on the allowed-ports list (22, 80, 443), and ufw's default incoming policy is allow: no rule denies it"}} with input as inp
+}
+
+test_allow_default_allow_denied_first if {
+	rules := array.concat([fx.rule(1, "6379/tcp DENY IN Anywhere", "deny", [[6379, 6379]], "tcp", false)], [object.union(allow_redis, {"number": 2})])
+	inp := fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"incoming": "allow", "rules": rules})})
+	count(check.deny) == 0 with input as inp
+}
+
+test_deny_default_allow_opened_before_denied if {
+	rules := [object.union(allow_redis, {"number": 1}), fx.rule(2, "6379/tcp DENY IN Anywhere", "deny", [[6379, 6379]], "tcp", false)]
+	inp := fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"incoming": "allow", "rules": rules})})
+	count(check.deny) == 1 with input as inp
+}
+
+test_deny_inactive if {
+	inp := object.union(fx.inactive, {"ufw": {"listening": [redis, {"addr": "127.0.0.1", "port": 11211, "loopback": true, "process": "memcached"}]}})
+	check.deny == {{"msg": "redis-server listens on 0.0.0.0:6379, a port not on the allowed-ports list (22, 80, 443), and ufw is inactive: nothing filters it"}} with input as inp
+}
+
+test_deny_not_installed_unknown_process if {
+	inp := object.union(fx.not_installed, {"ufw": {"listening": [{"addr": "::", "port": 8080, "loopback": false}]}})
+	check.deny == {{"msg": "an unknown process listens on [::]:8080, a port not on the allowed-ports list (22, 80, 443), and ufw is not installed: nothing filters it"}} with input as inp
+}
+
+test_error_listening_unknown if {
+	inp := fx.with_ufw({"listening": null, "listening_error": "ss: command not found"})
+	check.error == {{"msg": "the host's listening TCP sockets could not be read: ss: command not found"}} with input as inp
+}
+
+test_error_status_unknown if count(check.error) == 1 with input as fx.unknown_status
+
+test_missing_fact_denies_nothing if {
+	count(check.deny) == 0 with input as {}
+	count(check.error) == 0 with input as {}
+}

@@ -1,0 +1,268 @@
+# Helpers shared by the UFW policies NET-01..06 (not a checklist item: no
+# metadata). input.ufw is ufw.Data as JSON; the ports of the services the
+# firewall guards come from input.postgres and input.ssh when those were
+# collected (custom.uses), else from their defaults.
+#
+# Beware: in OPA, "not f(x.y)" and "not x.y > 0" are false, not true, when
+# x.y is undefined (omitempty fields are absent). Read optional fields with
+# object.get before negating them.
+package audit.lib.ufw
+
+status := object.get(input, ["ufw", "status"], {})
+
+# rules are ufw's rules in order ([] when there are none).
+rules := status.rules if is_array(status.rules)
+
+rules := [] if not is_array(object.get(status, "rules", null))
+
+# others are the other firewall frameworks found active.
+others := o if {
+	o := object.get(input, ["ufw", "others"], [])
+	is_array(o)
+}
+
+others := [] if not is_array(object.get(input, ["ufw", "others"], []))
+
+# --- Is ufw filtering?
+
+installed if input.ufw.installed == true
+
+# status_unknown: ufw is installed, but what it enforces was read neither
+# from `ufw status` nor from its rules files (status_from is empty, and
+# status_error says why).
+status_unknown if {
+	installed
+	object.get(input.ufw, "status_from", "") == ""
+}
+
+status_unknown if {
+	installed
+	object.get(input.ufw, "status_error", "") != ""
+}
+
+status_errors contains {"msg": sprintf("ufw's status could not be read: %s", [because("status_error")])} if status_unknown
+
+# because is the collector's reason at a field of input.ufw.
+because(field) := object.get(input.ufw, field, "") if object.get(input.ufw, field, "") != ""
+
+because(field) := "no reason given" if object.get(input.ufw, field, "") == ""
+
+# active: ufw is known to filter.
+active if {
+	installed
+	not status_unknown
+	status.active == true
+}
+
+# down is why ufw filters nothing, when it does not: it is not installed,
+# or it is installed, its status is known and it is inactive.
+down := "ufw is not installed" if input.ufw.installed == false
+
+down := "ufw is inactive" if {
+	installed
+	not status_unknown
+	not status.active == true
+}
+
+# instead names the other firewall frameworks found active, to follow a
+# sentence that says ufw is off ("" when there are none).
+instead := "" if count(others) == 0
+
+instead := sprintf(", and %s %s active instead", [concat(", ", others), verb]) if count(others) > 0
+
+verb := "is" if count(others) == 1
+
+verb := "are" if count(others) > 1
+
+# not_judged says, after down, that another framework may filter what ufw
+# does not: the audit reads ufw only.
+not_judged := "" if count(others) == 0
+
+not_judged := sprintf(" (%s %s active instead, which this audit does not judge)", [concat(", ", others), verb]) if count(others) > 0
+
+# unguarded is a finding's message about something reachable from other
+# machines while ufw is down: what, and that nothing filters it.
+unguarded(what) := sprintf("%s, and %s: nothing filters it", [what, down]) if count(others) == 0
+
+unguarded(what) := sprintf("%s, and %s%s: ufw does not filter it", [what, down, not_judged]) if count(others) > 0
+
+# default_allow: ufw is active and lets in what no rule matches.
+default_allow if {
+	active
+	status.incoming == "allow"
+}
+
+# --- Rules.
+
+# opens: an incoming rule that accepts connections (allow, or limit: a
+# rate-limited accept).
+opens(r) if {
+	r.action in {"allow", "limit"}
+	r.direction == "in"
+}
+
+# blocks: an incoming rule that drops or refuses connections.
+blocks(r) if {
+	r.action in {"deny", "reject"}
+	r.direction == "in"
+}
+
+# covers: the rule matches TCP connections to port p (a rule without ports
+# matches every port; one for udp only never matches TCP).
+covers(r, p) if {
+	tcp(r)
+	count(object.get(r, "ports", [])) == 0
+}
+
+covers(r, p) if {
+	tcp(r)
+	some range in object.get(r, "ports", [])
+	range.from <= p
+	p <= range.to
+}
+
+tcp(r) if object.get(r, "proto", "") in {"", "tcp", "any"}
+
+# anywhere: the rule matches every source address.
+anywhere(r) if r.from_anywhere == true
+
+anywhere(r) if object.get(r, "from", "") in {"", "any", "Anywhere", "Anywhere (v6)", "0.0.0.0/0", "::/0"}
+
+# every_port: the rule names no port, so it matches all of them.
+every_port(r) if count(object.get(r, "ports", [])) == 0
+
+# rule_at quotes a rule: its number and text, with its application
+# profile and the interface it is limited to when it has them.
+rule_at(r) := sprintf("rule %d `%s`", [r.number, r.text])
+
+# on is " on IFACE" for a rule limited to an interface, else "".
+on(r) := sprintf(" on %s", [r.interface]) if object.get(r, "interface", "") != ""
+
+on(r) := "" if object.get(r, "interface", "") == ""
+
+# app is " (application profile NAME)" for a rule from a profile, else "".
+app(r) := sprintf(" (application profile %s)", [r.app]) if object.get(r, "app", "") != ""
+
+app(r) := "" if object.get(r, "app", "") == ""
+
+# rule_loc is where the rule is written, when it was read from the rules
+# files, else {}.
+rule_loc(r) := {"path": r.file, "line": object.get(r, "line", 0)} if object.get(r, "file", "") != ""
+
+rule_loc(r) := {} if object.get(r, "file", "") == ""
+
+# first_for_all is the first incoming rule that matches every TCP
+# connection to port p: every source, every interface (undefined when no
+# rule does). With a default incoming policy of allow, it decides what the
+# world gets on p: a deny or reject rule closes it, limit rate-limits it,
+# allow opens it. Rules apply in the order of their numbers. (IPv4 and
+# IPv6 rules are not told apart.)
+first_for_all(p) := [r | some r in for_all; r.number == n][0] if {
+	for_all := [r |
+		some r in rules
+		r.direction == "in"
+		covers(r, p)
+		anywhere(r)
+		object.get(r, "interface", "") == ""
+	]
+	n := min({r.number | some r in for_all})
+}
+
+# denied_first: the first rule for every source and interface on port p
+# drops or refuses connections.
+denied_first(p) if blocks(first_for_all(p))
+
+# --- Listening sockets.
+
+listening := input.ufw.listening if is_array(input.ufw.listening)
+
+listening := [] if not is_array(object.get(input, ["ufw", "listening"], null))
+
+listening_unknown if object.get(input.ufw, "listening_error", "") != ""
+
+listening_errors contains {"msg": sprintf("the host's listening TCP sockets could not be read: %s", [because("listening_error")])} if listening_unknown
+
+# exposed are the sockets on port p that listen on an address other
+# machines can reach (not loopback).
+exposed(p) := [s |
+	some s in listening
+	s.port == p
+	not s.loopback == true
+]
+
+# listener is "PROCESS listens on ADDR:PORT" (an IPv6 address bracketed).
+listener(s) := sprintf("%s listens on %s", [process(s), addr_port(s)])
+
+process(s) := s.process if object.get(s, "process", "") != ""
+
+process(s) := "an unknown process" if object.get(s, "process", "") == ""
+
+addr_port(s) := sprintf("[%s]:%d", [s.addr, s.port]) if contains(s.addr, ":")
+
+addr_port(s) := sprintf("%s:%d", [s.addr, s.port]) if not contains(s.addr, ":")
+
+# ipv4: the socket listens on an IPv4 address only (an IPv6 rule does not
+# reach it; a socket on :: may take IPv4 too).
+ipv4(s) if not contains(s.addr, ":")
+
+# --- Ports of the services the firewall guards.
+
+# postgres_ports are the ports of every PostgreSQL server: each one's port
+# setting and the port of its address (both, when they differ: the file may
+# have changed since the server started), else 5432.
+postgres_ports := ports if {
+	ports := {p | some server in object.get(input, ["postgres", "servers"], []); some p in server_ports(server)}
+	count(ports) > 0
+}
+
+postgres_ports := {5432} if count({p | some server in object.get(input, ["postgres", "servers"], []); some p in server_ports(server)}) == 0
+
+server_ports(server) := {p |
+	some v in [object.get(server, ["settings", "port", "value"], ""), addr_port_of(object.get(server, "addr", ""))]
+	p := port_number(v)
+}
+
+# addr_port_of is the port of "ip:port" or "[ip]:port", else "".
+addr_port_of(addr) := split(addr, "]:")[1] if {
+	startswith(addr, "[")
+	contains(addr, "]:")
+}
+
+addr_port_of(addr) := split(addr, ":")[1] if {
+	not startswith(addr, "[")
+	count(split(addr, ":")) == 2
+}
+
+addr_port_of(addr) := "" if {
+	not startswith(addr, "[")
+	count(split(addr, ":")) != 2
+}
+
+addr_port_of(addr) := "" if {
+	startswith(addr, "[")
+	not contains(addr, "]:")
+}
+
+# port_number is a port written as digits, as a number.
+port_number(v) := to_number(v) if {
+	is_string(v)
+	regex.match(`^[0-9]{1,5}$`, trim_space(v))
+}
+
+port_number(v) := v if is_number(v)
+
+# ssh_ports are the ports every sshd listens on (sshd -T's port lines),
+# else 22.
+ssh_ports := ports if {
+	ports := {p | some server in object.get(input, ["ssh", "servers"], []); some v in object.get(server, ["effective", "port"], []); p := port_number(v)}
+	count(ports) > 0
+}
+
+ssh_ports := {22} if count({p | some server in object.get(input, ["ssh", "servers"], []); some v in object.get(server, ["effective", "port"], []); p := port_number(v)}) == 0
+
+# allowed_ports are the ports NET-05 lets listen to the world
+# (settings.net_allowed_ports, default 22, 80 and 443).
+allowed_ports := {p | some v in object.get(input, ["settings", "net_allowed_ports"], [22, 80, 443]); p := port_number(v)}
+
+# port_list shows a set of ports in order: "22, 80, 443".
+port_list(ports) := concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])

@@ -1,0 +1,58 @@
+# METADATA
+# title: SSH exposure limited
+# description: >-
+#   Every ufw rule that lets connections from anywhere in to an SSH port is
+#   a limit rule (ufw limit: at most 6 new connections in 30 seconds from
+#   one address); an allow rule for an SSH port names a source (an address
+#   or range). The ports are every sshd's Port (from the ssh facts), else
+#   22. With ufw's default incoming policy allow, a rule for every source
+#   must limit or deny the port; with ufw inactive or not installed, sshd
+#   must listen on loopback addresses only.
+# custom:
+#   id: NET-04
+#   severity: medium
+#   section: network
+#   targets: [host]
+#   facts: [ufw]
+#   uses: [ssh]
+#   recommended_action: >-
+#     Rate-limit SSH (sudo ufw limit 22/tcp, then sudo ufw delete allow
+#     22/tcp), or allow it only from the ranges that administer the host
+#     (sudo ufw allow from 203.0.113.0/24 to any port 22 proto tcp); keep
+#     ufw active with sudo ufw default deny incoming and sudo ufw enable.
+package audit.host.net_ssh_exposure
+
+import data.audit.lib.ufw
+
+error contains f if some f in ufw.status_errors
+
+# With ufw down, whether SSH is exposed depends on where sshd listens.
+error contains f if {
+	ufw.down
+	some f in ufw.listening_errors
+}
+
+deny contains f if {
+	ufw.active
+	some p in ufw.ssh_ports
+	some r in ufw.rules
+	r.action == "allow"
+	r.direction == "in"
+	ufw.covers(r, p)
+	ufw.anywhere(r)
+	msg := sprintf("SSH port %d is allowed from anywhere%s without rate limiting: %s%s; use ufw limit or a source range", [p, ufw.on(r), ufw.rule_at(r), ufw.app(r)])
+	f := object.union({"msg": msg}, ufw.rule_loc(r))
+}
+
+# Default allow: what no rule for every source matches is let in, unlimited.
+deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule limits or denies SSH port %d: it is open to anywhere without rate limiting", [p])} if {
+	ufw.default_allow
+	some p in ufw.ssh_ports
+	not ufw.first_for_all(p)
+}
+
+deny contains {"msg": ufw.unguarded(sprintf("%s, an SSH port", [ufw.listener(s)]))} if {
+	ufw.down
+	some p in ufw.ssh_ports
+	some s in ufw.exposed(p)
+}
