@@ -120,9 +120,8 @@ func (c Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, erro
 	}
 	sshd := c.SSHD
 	if sshd == "" {
-		sshd = "/usr/sbin/sshd"
-		if out, err := h.Run(ctx, "sh", "-c", "command -v sshd || true"); err == nil && strings.TrimSpace(string(out)) != "" {
-			sshd = strings.TrimSpace(string(out))
+		if sshd = host.LookPath(ctx, h, "sshd"); sshd == "" {
+			sshd = "/usr/sbin/sshd"
 		}
 	}
 	data := Data{Now: time.Now().UTC().Format(time.RFC3339)}

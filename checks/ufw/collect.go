@@ -41,7 +41,12 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	var d Data
 	conf, confErr := h.ReadFile(ctx, confFile)
 	defaults, defaultsErr := h.ReadFile(ctx, defaultsFile)
-	out, statusErr := h.Run(ctx, "ufw", "status", "verbose")
+	// A non-root login's PATH often lacks /usr/sbin, where ufw lives.
+	ufwPath := host.LookPath(ctx, h, "ufw")
+	if ufwPath == "" {
+		ufwPath = "ufw"
+	}
+	out, statusErr := h.Run(ctx, ufwPath, "status", "verbose")
 	d.Installed = confErr == nil || statusErr == nil || !notFound(statusErr)
 
 	switch {

@@ -194,4 +194,10 @@ func TestUFWOverSSHWithSudo(t *testing.T) {
 			t.Errorf("without --sudo: %s is %s, want error: %+v", id, results[id].Status, results[id].Findings)
 		}
 	}
+	// The login's PATH lacks /usr/sbin: ufw is still found there, and the
+	// reason is that it needs root, not that it is missing.
+	if f := results["NET-01"].Findings; len(f) == 0 || strings.Contains(f[0].Message, "not found") ||
+		!strings.Contains(f[0].Message, "root") || !strings.Contains(f[0].Message, "--sudo") {
+		t.Errorf("without --sudo: NET-01 should say ufw needs root or --sudo: %+v", f)
+	}
 }
