@@ -254,11 +254,11 @@ func parseStatusRule(line string) (r Rule, n int, err error) {
 	}
 	dst, err := parseLocation(to)
 	if err != nil {
-		return Rule{}, 0, fmt.Errorf("To %q: %w", to, err)
+		return Rule{}, 0, fmt.Errorf("the To column %q: %w", to, err)
 	}
 	src, err := parseLocation(from)
 	if err != nil {
-		return Rule{}, 0, fmt.Errorf("From %q: %w", from, err)
+		return Rule{}, 0, fmt.Errorf("the From column %q: %w", from, err)
 	}
 	if err := r.fill(dst, src); err != nil {
 		return Rule{}, 0, err

@@ -133,6 +133,9 @@ func New(t testing.TB, o Options) *Namespace {
 	}
 	pid := n.holder.Process.Pid
 	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		t.Fatalf("the namespace holder's pid: %v", err)
+	}
 	if n.pid, err = strconv.Atoi(strings.TrimSpace(string(children))); err != nil {
 		t.Fatalf("the namespace holder's pid (children of unshare %d: %q): %v", pid, children, err)
 	}
