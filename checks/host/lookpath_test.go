@@ -35,8 +35,14 @@ func TestLookPath(t *testing.T) {
 		{"x; touch /tmp/no", ""}, // a name is never shell code
 		{"../" + filepath.Base(admin) + "/adminonly", ""},
 	} {
-		if got := LookPath(ctx, &Local{}, tc.program); got != tc.want {
-			t.Errorf("LookPath(%q) = %q, want %q", tc.program, got, tc.want)
+		if got, err := LookPath(ctx, &Local{}, tc.program); got != tc.want || err != nil {
+			t.Errorf("LookPath(%q) = %q, %v, want %q", tc.program, got, err, tc.want)
 		}
+	}
+	// A host that cannot be asked is an error, not a missing program.
+	ctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if got, err := LookPath(ctx, &Local{}, "both"); got != "" || err == nil {
+		t.Errorf("LookPath on a cancelled context = %q, %v, want an error", got, err)
 	}
 }

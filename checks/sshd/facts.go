@@ -120,7 +120,8 @@ func (c Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, erro
 	}
 	sshd := c.SSHD
 	if sshd == "" {
-		if sshd = host.LookPath(ctx, h, "sshd"); sshd == "" {
+		// Not found, or not asked: sshd -T on the usual path says which.
+		if sshd, _ = host.LookPath(ctx, h, "sshd"); sshd == "" {
 			sshd = "/usr/sbin/sshd"
 		}
 	}

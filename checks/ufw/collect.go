@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"audit/checks"
 	"audit/checks/host"
@@ -41,13 +42,20 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 	var d Data
 	conf, confErr := h.ReadFile(ctx, confFile)
 	defaults, defaultsErr := h.ReadFile(ctx, defaultsFile)
-	// A non-root login's PATH often lacks /usr/sbin, where ufw lives.
-	ufwPath := host.LookPath(ctx, h, "ufw")
-	if ufwPath == "" {
-		ufwPath = "ufw"
+	// A non-root login's PATH often lacks /usr/sbin, where ufw lives. ufw
+	// is installed when its command is: configuration files left behind
+	// by a removed package filter nothing.
+	ufwPath, lookErr := host.LookPath(ctx, h, "ufw")
+	var out []byte
+	var statusErr error
+	switch {
+	case lookErr != nil:
+		// Whether ufw is there is unknown: an error, never "not installed".
+		d.Installed, d.StatusError = true, lookErr.Error()
+	case ufwPath != "":
+		d.Installed = true
+		out, statusErr = runStatus(ctx, h, ufwPath, "verbose")
 	}
-	out, statusErr := h.Run(ctx, ufwPath, "status", "verbose")
-	d.Installed = confErr == nil || statusErr == nil || !notFound(statusErr)
 
 	switch {
 	case confErr == nil:
@@ -65,31 +73,68 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		}
 	}
 
-	if d.Installed {
-		if statusErr == nil {
-			st, err := ParseStatus(string(out))
-			if err != nil {
-				d.StatusError = fmt.Sprintf("ufw status verbose: %v", err)
-			} else {
-				d.Status, d.StatusFrom = st, "ufw status"
-			}
-		} else {
-			d.Status, d.StatusFrom, d.StatusError = fromFiles(ctx, h, conf, confErr, defaults, defaultsErr, statusErr)
-		}
-	} else {
+	switch {
+	case !d.Installed:
 		d.Others = otherFirewalls(ctx, h)
+	case d.StatusError != "":
+	case statusErr == nil:
+		st, err := ParseStatus(string(out))
+		if err != nil {
+			d.StatusError = fmt.Sprintf("ufw status verbose: %v", err)
+			break
+		}
+		st.Numbered = numberRules(ctx, h, ufwPath, st.Rules)
+		d.Status, d.StatusFrom = st, "ufw status"
+	case needsRoot(statusErr):
+		// Only root may ask ufw; its files are the next best witness.
+		d.Status, d.StatusFrom, d.StatusError = fromFiles(ctx, h, conf, confErr, defaults, defaultsErr, statusErr)
+	default:
+		// ufw ran and failed (a broken iptables, a timeout): what it
+		// enforces is unknown, whatever its files say.
+		d.StatusError = fmt.Sprintf("ufw status verbose: %v", statusErr)
 	}
 	d.Listening, d.ListeningError = listening(ctx, h)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
 }
 
-// notFound tells a command that does not exist from one that failed.
-func notFound(err error) bool {
-	var exit *host.ExitError
-	if errors.As(err, &exit) {
-		return exit.Code == 127 || strings.Contains(exit.Stderr, "not found")
+// statusTimeout bounds `ufw status verbose`, which answers in well under a
+// second unless something holds its lock or its iptables hangs.
+const statusTimeout = 20 * time.Second
+
+// runStatus runs `ufw status FORM` (verbose, numbered) within
+// statusTimeout.
+func runStatus(ctx context.Context, h host.Host, ufwPath, form string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
+	defer cancel()
+	out, err := h.Run(ctx, ufwPath, "status", form)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%s did not answer within %s", ufwPath, statusTimeout)
 	}
-	return errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "executable file not found")
+	return out, err
+}
+
+// numberRules gives rules read from `ufw status verbose` the numbers `ufw
+// delete N` takes, from `ufw status numbered`; false when it could not.
+func numberRules(ctx context.Context, h host.Host, ufwPath string, rules []Rule) bool {
+	if len(rules) == 0 {
+		return true
+	}
+	out, err := runStatus(ctx, h, ufwPath, "numbered")
+	if err != nil {
+		return false
+	}
+	numbered, err := ParseStatus(string(out))
+	return err == nil && Renumber(rules, numbered.Rules)
+}
+
+// needsRoot tells ufw's refusal to run for a non-root user ("ERROR: You
+// need to be root to run this script") from ufw failing.
+func needsRoot(err error) bool {
+	var exit *host.ExitError
+	if !errors.As(err, &exit) {
+		return false
+	}
+	return strings.Contains(exit.Stderr, "need to be root") || strings.Contains(exit.Stderr, "Permission denied")
 }
 
 // fromFiles reads UFW's state from its files when `ufw status` could not
@@ -119,7 +164,8 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, confFile, err)
 	}
 	// From the files, active means enabled: ufw starts what ufw.conf says.
-	st.Active, st.Logging = enabled, level
+	// Their order is ufw's own.
+	st.Active, st.Logging, st.Numbered = enabled, level, true
 	if st.Incoming, st.Outgoing, st.Routed, _, err = ParseDefaults(defaults); err != nil {
 		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, defaultsFile, err)
 	}

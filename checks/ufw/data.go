@@ -11,7 +11,9 @@ const Namespace = "ufw"
 
 // Data is the "ufw" namespace of the policy input.
 type Data struct {
-	// Installed is true when the ufw command or its configuration exists.
+	// Installed is true when the ufw command exists (configuration files
+	// left by a removed package do not count), or when whether it does
+	// could not be told: then StatusError says why.
 	Installed bool `json:"installed"`
 	// Others are other firewall frameworks found active on the host
 	// (firewalld, nftables or iptables rules UFW did not write, …), each
@@ -46,11 +48,16 @@ type Status struct {
 	Outgoing string `json:"outgoing"`
 	Routed   string `json:"routed"`
 	Rules    []Rule `json:"rules"`
+	// Numbered is true when the rules' numbers are ufw's own, the ones
+	// `ufw status numbered` shows and `ufw delete N` takes; else they only
+	// keep the rules' order.
+	Numbered bool `json:"numbered"`
 }
 
 // Rule is one UFW rule.
 type Rule struct {
-	// Number is its place in `ufw status numbered` (1-based); File and
+	// Number is its place in `ufw status numbered` (1-based) when
+	// Status.Numbered, else in the listing it was read from; File and
 	// Line locate it when it was read from user.rules/user6.rules.
 	Number int    `json:"number"`
 	File   string `json:"file,omitempty"`
@@ -76,6 +83,9 @@ type Rule struct {
 	// Interface is the interface the rule is limited to ("on eth0").
 	Interface string `json:"interface,omitempty"`
 	Comment   string `json:"comment,omitempty"`
+	// key identifies a rule read from ufw status alike in its verbose and
+	// numbered forms (Renumber).
+	key string
 }
 
 // PortRange is a port or an inclusive range of ports.

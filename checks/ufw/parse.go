@@ -128,6 +128,7 @@ func ParseStatus(out string) (Status, error) {
 	if state == inTitle {
 		return Status{}, errors.New(`parse ufw status: table header without its "--  ------  ----" line`)
 	}
+	st.Numbered = numbered == 1
 	return st, nil
 }
 
@@ -264,6 +265,9 @@ func parseStatusRule(line string) (r Rule, n int, err error) {
 		return Rule{}, 0, err
 	}
 	r.Comment = comment
+	// ufw refuses to add a rule twice: no two rules of one listing share
+	// a key.
+	r.key = strings.Join([]string{r.Action, r.Direction, dst.key(), src.key(), comment}, "\x00")
 
 	var b strings.Builder
 	b.WriteString(to + " " + action)
@@ -954,4 +958,43 @@ func oneOf(s string, set ...string) bool {
 		}
 	}
 	return false
+}
+
+// Renumber gives rules read from `ufw status verbose` their numbers in
+// `ufw status numbered` (whose parsed rules are numbered): verbose output
+// groups incoming, outgoing and routed rules and shows each port of an
+// application profile on a line of its own, so its order is not ufw's. It
+// returns false, leaving rules as they are, when a rule has no single
+// counterpart in numbered.
+func Renumber(rules, numbered []Rule) bool {
+	numbers := map[string]int{}
+	for _, r := range numbered {
+		k := r.key
+		if _, dup := numbers[k]; dup || k == "" {
+			return false
+		}
+		numbers[k] = r.Number
+	}
+	found := make([]int, len(rules))
+	for i, r := range rules {
+		n, ok := numbers[r.key]
+		if !ok || r.key == "" {
+			return false
+		}
+		found[i] = n
+	}
+	for i := range rules {
+		rules[i].Number = found[i]
+	}
+	return true
+}
+
+// locationKey identifies a To or From column alike in verbose and numbered
+// output: an application profile by its name, for numbered output shows
+// no ports for it.
+func (l location) key() string {
+	if l.app != "" {
+		return fmt.Sprintf("%s %s|%t|%s", l.addr, l.app, l.v6, l.iface)
+	}
+	return fmt.Sprintf("%s %v/%s|%t|%s", l.addr, l.ports, l.proto, l.v6, l.iface)
 }

@@ -30,11 +30,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func init() {
@@ -82,10 +84,13 @@ func golden[T any](t *testing.T, name string, got T) {
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, ignoreKey); d != "" {
 		t.Errorf("%s: (-want +got)\n%s", path, d)
 	}
 }
+
+// ignoreKey compares rules by what they say, not by Renumber's key.
+var ignoreKey = cmpopts.IgnoreUnexported(Rule{})
 
 func statusFiles(t testing.TB) []string {
 	files, err := filepath.Glob("testdata/status-*.txt")
@@ -166,7 +171,7 @@ func TestParseStatusBrief(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, ignoreKey); d != "" {
 		t.Errorf("(-want +got)\n%s", d)
 	}
 }
@@ -282,7 +287,7 @@ func TestParseStatusRuleLines(t *testing.T) {
 			if len(got.Rules) != 1 {
 				t.Fatalf("got %d rules, want 1", len(got.Rules))
 			}
-			if d := cmp.Diff(tt.want, got.Rules[0]); d != "" {
+			if d := cmp.Diff(tt.want, got.Rules[0], ignoreKey); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
 		})
@@ -308,7 +313,7 @@ func TestParseStatusHeader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, got, ignoreKey); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
 		})
@@ -408,7 +413,7 @@ func TestFormatsAgree(t *testing.T) {
 			for _, r := range verbose.Rules {
 				fromVerbose = append(fromVerbose, canonical(r))
 			}
-			if d := cmp.Diff(sortedJSON(t, fromFiles), sortedJSON(t, fromVerbose)); d != "" {
+			if d := cmp.Diff(sortedJSON(t, fromFiles), sortedJSON(t, fromVerbose), ignoreKey); d != "" {
 				t.Errorf("files and verbose differ (-files +verbose)\n%s", d)
 			}
 
@@ -433,7 +438,7 @@ func TestFormatsAgree(t *testing.T) {
 				}
 				got = append(got, r)
 			}
-			if d := cmp.Diff(want, got); d != "" {
+			if d := cmp.Diff(want, got, ignoreKey); d != "" {
 				t.Errorf("files and numbered differ (-files +numbered)\n%s", d)
 			}
 
@@ -447,7 +452,7 @@ func TestFormatsAgree(t *testing.T) {
 				r.Text = ""
 				pl = append(pl, canonical(r))
 			}
-			if d := cmp.Diff(sortedJSON(t, n), sortedJSON(t, pl)); d != "" {
+			if d := cmp.Diff(sortedJSON(t, n), sortedJSON(t, pl), ignoreKey); d != "" {
 				t.Errorf("numbered and plain differ (-numbered +plain)\n%s", d)
 			}
 		})
@@ -460,7 +465,7 @@ func TestFormatsAgree(t *testing.T) {
 			t.Errorf("routed %q and %q, want disabled and allow", off.Routed, on.Routed)
 		}
 		off.Routed = on.Routed
-		if d := cmp.Diff(off, on); d != "" {
+		if d := cmp.Diff(off, on, ignoreKey); d != "" {
 			t.Errorf("(-off +on)\n%s", d)
 		}
 	})
@@ -483,7 +488,7 @@ func TestParseRulesFiles(t *testing.T) {
 		Text:   "Anywhere (v6) DENY OUT 2001:db8::/32 on wg0",
 		Action: "deny", Direction: "out", From: "2001:db8::/32", V6: true, Interface: "wg0",
 	}}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, ignoreKey); d != "" {
 		t.Errorf("(-want +got)\n%s", d)
 	}
 
@@ -568,7 +573,7 @@ func TestParseDefaults(t *testing.T) {
 			}
 			got := []any{in, out, routed, ipv6}
 			want := []any{tt.incoming, tt.outgoing, tt.routed, tt.ipv6}
-			if d := cmp.Diff(want, got); d != "" {
+			if d := cmp.Diff(want, got, ignoreKey); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
 		})
@@ -653,7 +658,7 @@ func TestParseSS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, got, ignoreKey); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
 		})
@@ -714,7 +719,7 @@ func TestParseProcNetTCP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, got, ignoreKey); d != "" {
 				t.Errorf("(-want +got)\n%s", d)
 			}
 		})
@@ -740,7 +745,7 @@ func TestParseProcNetTCP(t *testing.T) {
 			sort.Strings(k)
 			return k
 		}
-		if d := cmp.Diff(key(ss, true), key(proc, true)); d != "" {
+		if d := cmp.Diff(key(ss, true), key(proc, true), ignoreKey); d != "" {
 			t.Errorf("(-ss +proc)\n%s", d)
 		}
 	})
@@ -835,7 +840,7 @@ func FuzzParseRulesFiles(f *testing.F) {
 			}
 			want := r
 			want.Number, want.File, want.Line = 1, "", 0
-			if d := cmp.Diff(want, st.Rules[0]); d != "" {
+			if d := cmp.Diff(want, st.Rules[0], ignoreKey); d != "" {
 				t.Fatalf("rule from %q (-files +status)\n%s", line, d)
 			}
 		}
@@ -861,4 +866,51 @@ func FuzzParseSS(f *testing.F) {
 		check(ParseProcNetTCP(out, false))
 		check(ParseProcNetTCP(out, true))
 	})
+}
+
+// TestRenumber gives verbose rules the numbers ufw shows in `ufw status
+// numbered` of the same rule set: the ones `ufw delete N` takes.
+func TestRenumber(t *testing.T) {
+	parse := func(name string) []Rule {
+		st, err := ParseStatus(string(readTestdata(t, name)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return st.Rules
+	}
+	// Verbose lists incoming, outgoing, then routed rules, and each
+	// protocol of an application profile on a line of its own.
+	rules := parse("status-verbose-0.36.2-apps.txt")
+	if !Renumber(rules, parse("status-numbered-0.36.2-apps.txt")) {
+		t.Fatal("Renumber found no counterpart for a rule")
+	}
+	want := []int{1, 1, 3, 5, 6, 8, 9, 10, 10, 12, 13, 14, 15, 2, 7, 11, 4}
+	var got []int
+	for _, r := range rules {
+		got = append(got, r.Number)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("numbers %v, want %v", got, want)
+	}
+	// Every recorded pair maps whole, each number to the rule ufw shows.
+	for _, set := range []string{"brief", "empty", "noipv6", "odd"} {
+		rules, numbered := parse("status-verbose-0.36.2-"+set+".txt"), parse("status-numbered-0.36.2-"+set+".txt")
+		if !Renumber(rules, numbered) {
+			t.Errorf("%s: Renumber found no counterpart for a rule", set)
+			continue
+		}
+		for _, r := range rules {
+			n := numbered[slices.IndexFunc(numbered, func(x Rule) bool { return x.Number == r.Number })]
+			if n.Action != r.Action || n.Direction != r.Direction || n.From != r.From || n.V6 != r.V6 {
+				t.Errorf("%s: %q numbered %d, which is %q", set, r.Text, r.Number, n.Text)
+			}
+		}
+	}
+	// A rule the numbered listing lacks (it changed in between) leaves the
+	// numbers alone.
+	rules = parse("status-verbose-0.36.2-apps.txt")
+	before := slices.Clone(rules)
+	if Renumber(rules, parse("status-numbered-0.36.2-brief.txt")) || !slices.EqualFunc(rules, before, func(a, b Rule) bool { return a.Number == b.Number }) {
+		t.Error("Renumber with another rule set changed the numbers")
+	}
 }

@@ -86,10 +86,13 @@ var netRuleSets = []struct {
 			"NET-04": checks.StatusPass, "NET-05": checks.StatusPass, "NET-06": checks.StatusPass},
 	},
 	{
-		name:  "database open to the world",
-		rules: []string{"default deny incoming", "limit 22/tcp", "allow 5432/tcp", "logging on", "--force enable"},
+		name: "database open to the world",
+		// An outgoing rule first: the number quoted is ufw's own (ufw
+		// status numbered), which verbose output, listing incoming
+		// rules first, does not show.
+		rules: []string{"default deny incoming", "allow out 53", "limit 22/tcp", "allow 5432/tcp", "logging on", "--force enable"},
 		want:  map[string]checks.Status{"NET-01": checks.StatusPass, "NET-03": checks.StatusFail, "NET-04": checks.StatusPass},
-		rule:  "5432/tcp",
+		rule:  "rule 3 `5432/tcp",
 	},
 	{
 		name:  "default allow and plain SSH",
@@ -200,4 +203,44 @@ func TestUFWOverSSHWithSudo(t *testing.T) {
 		!strings.Contains(f[0].Message, "root") || !strings.Contains(f[0].Message, "--sudo") {
 		t.Errorf("without --sudo: NET-01 should say ufw needs root or --sudo: %+v", f)
 	}
+}
+
+// TestUFWNotAskable: only ufw's refusal to run for a non-root user sends
+// the audit to ufw's files. A ufw that fails otherwise leaves what it
+// enforces unknown (error), and a ufw whose command is gone, its files
+// left behind as a removed package leaves them, is not installed.
+func TestUFWNotAskable(t *testing.T) {
+	ufwtest.Require(t)
+	hardened := []string{"default deny incoming", "limit 22/tcp", "logging on", "--force enable"}
+	t.Run("removed", func(t *testing.T) {
+		t.Parallel()
+		n := ufwtest.New(t, ufwtest.Options{})
+		n.UFW(t, hardened...)
+		n.MustRun(t, "mount", "--bind", "/dev/null", "/usr/sbin/ufw")
+		code, results, stderr := nsAudit(t, n, "--local", "--only", "NET-01")
+		r := results["NET-01"]
+		if r.Status != checks.StatusFail || len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Message, "not installed") || code != checks.ExitFail {
+			t.Errorf("exit %d, NET-01 = %+v, want fail: ufw is not installed (stderr %q)", code, r, stderr)
+		}
+	})
+	t.Run("failing", func(t *testing.T) {
+		t.Parallel()
+		n := ufwtest.New(t, ufwtest.Options{})
+		n.UFW(t, hardened...)
+		broken := filepath.Join(n.Dir, "ufw")
+		script := "#!/bin/sh\necho \"ERROR: Couldn't determine iptables version\" >&2\nexit 1\n"
+		if err := os.WriteFile(broken, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		n.MustRun(t, "mount", "--bind", broken, "/usr/sbin/ufw")
+		code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+		for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06"} {
+			if results[id].Status != checks.StatusError {
+				t.Errorf("%s is %s, want error: %+v", id, results[id].Status, results[id].Findings)
+			}
+		}
+		if code != checks.ExitError || !strings.Contains(stderr, "iptables version") {
+			t.Errorf("exit %d, want 2 with ufw's own message; stderr %q", code, stderr)
+		}
+	})
 }

@@ -130,3 +130,28 @@ test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
 }
+
+# A rule on the loopback interface is not the world.
+test_allow_on_loopback_interface if {
+	r := object.union(fx.rule(6, "Anywhere on lo ALLOW IN Anywhere", "allow", [], "", false), {"interface": "lo"})
+	count(check.deny) == 0 with input as fx.with_rules(array.concat(hardened_rules, [r]))
+}
+
+# Two halves of the address space are the world all the same.
+test_deny_wide_sources if {
+	rules := [
+		fx.from(fx.rule(6, "5432/tcp ALLOW IN 0.0.0.0/1", "allow", [[5432, 5432]], "tcp", false), "0.0.0.0/1"),
+		fx.from(fx.rule(7, "5432/tcp ALLOW IN 128.0.0.0/1", "allow", [[5432, 5432]], "tcp", false), "128.0.0.0/1"),
+		fx.from(fx.rule(8, "5432/tcp (v6) ALLOW IN 2000::/3", "allow", [[5432, 5432]], "tcp", true), "2000::/3"),
+	]
+	count(check.deny) == 3 with input as fx.with_rules(array.concat(hardened_rules, rules))
+}
+
+# An application subnet, however large, is a named source.
+test_allow_named_ranges if {
+	rules := [
+		fx.from(fx.rule(6, "5432/tcp ALLOW IN 10.0.0.0/8", "allow", [[5432, 5432]], "tcp", false), "10.0.0.0/8"),
+		fx.from(fx.rule(7, "5432/tcp (v6) ALLOW IN 2001:db8::/32", "allow", [[5432, 5432]], "tcp", true), "2001:db8::/32"),
+	]
+	count(check.deny) == 0 with input as fx.with_rules(array.concat(hardened_rules, rules))
+}

@@ -3,7 +3,8 @@
 # description: >-
 #   Every TCP socket listening on a non-loopback address is either on the
 #   allowed-ports list (settings.net_allowed_ports, default 22, 80 and 443)
-#   or not let through by ufw from anywhere. ufw lets a port through when
+#   or not let through by ufw from anywhere. The SSH and PostgreSQL ports
+#   are NET-04's and NET-03's to judge. ufw lets a port through when
 #   an allow or limit rule in covers it for TCP from any address (a rule
 #   for named sources, such as an application server's, is the intended
 #   restriction, as NET-03 asks for the database port); with its default
@@ -33,6 +34,8 @@ deny contains f if {
 	some s in ufw.listening
 	not s.loopback == true
 	not s.port in ufw.allowed_ports
+	not s.port in ufw.ssh_ports
+	not s.port in ufw.postgres_ports
 	some f in through(s)
 }
 
@@ -52,23 +55,19 @@ through(s) := {{"msg": sprintf("%s, and ufw's default incoming policy is allow: 
 through(s) := {object.union({"msg": msg}, ufw.rule_loc(r))} if {
 	ufw.active
 	not ufw.default_allow
-	rs := [r | some r in ufw.rules; ufw.opens(r); ufw.covers(r, s.port); ufw.anywhere(r); reaches(r, s)]
-	n := min({r.number | some r in rs})
-	r := [x | some x in rs; x.number == n][0]
+	rs := [r | some r in ufw.rules; ufw.opens(r); ufw.covers(r, s.port); ufw.anywhere(r); ufw.reaches(r, s)]
+	r := first(closest(rs, s))
 	msg := sprintf("%s, and ufw lets it through: %s%s", [what(s), ufw.rule_at(r), ufw.app(r)])
 }
 
-# reaches: the rule's address family is the socket's. A socket on :: may
-# take IPv4 connections too.
-reaches(r, s) if {
-	ufw.ipv4(s)
-	not r.v6 == true
+# closest are the rules of rs in the family s was written in, when there
+# are any (the v6 twin for a socket on ::), else rs.
+closest(rs, s) := same if {
+	same := [r | some r in rs; ufw.same_family(r, s)]
+	count(same) > 0
 }
 
-reaches(r, s) if s.addr == "::"
+closest(rs, s) := rs if count([r | some r in rs; ufw.same_family(r, s)]) == 0
 
-reaches(r, s) if {
-	not ufw.ipv4(s)
-	s.addr != "::"
-	r.v6 == true
-}
+# first is the rule of rs that ufw applies first.
+first(rs) := [r | some r in rs; r.number == n][0] if n := min({r.number | some r in rs})

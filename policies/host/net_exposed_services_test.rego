@@ -106,3 +106,53 @@ test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
 }
+
+# ss shows a socket that takes IPv4 and IPv6 (V6ONLY off) as *: an IPv6
+# rule reaches it.
+test_deny_dual_stack_star_socket if {
+	sock := {"addr": "*", "port": 8081, "loopback": false, "process": "python3"}
+	r := fx.from(fx.rule(6, "8081/tcp (v6) ALLOW IN ::/0", "allow", [[8081, 8081]], "tcp", true), "::/0")
+	inp := fx.with_ufw({
+		"listening": array.concat(fx.hardened_listening, [sock]),
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [r])}),
+	})
+	check.deny == {{"msg": "python3 listens on *:8081, a port not on the allowed-ports list (22, 80, 443), and ufw lets it through: rule 6 `8081/tcp (v6) ALLOW IN ::/0`"}} with input as inp
+}
+
+# A socket on :: is named with the IPv6 twin of the rule that lets it in.
+test_deny_names_v6_twin_for_v6_socket if {
+	sock := {"addr": "::", "port": 6379, "loopback": false, "process": "redis-server"}
+	twin := fx.rule(9, "6379/tcp (v6) ALLOW IN Anywhere (v6)", "allow", [[6379, 6379]], "tcp", true)
+	inp := fx.with_ufw({
+		"listening": array.concat(fx.hardened_listening, [sock]),
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [allow_redis, twin])}),
+	})
+	check.deny == {{"msg": "redis-server listens on [::]:6379, a port not on the allowed-ports list (22, 80, 443), and ufw lets it through: rule 9 `6379/tcp (v6) ALLOW IN Anywhere (v6)`"}} with input as inp
+}
+
+# The SSH and PostgreSQL ports are NET-04's and NET-03's to judge, wherever
+# they are.
+test_allow_ssh_and_postgres_ports if {
+	sshd := {"addr": "0.0.0.0", "port": 2200, "loopback": false, "process": "sshd"}
+	pg := {"addr": "0.0.0.0", "port": 5433, "loopback": false, "process": "postgres"}
+	rules := [
+		fx.rule(6, "2200/tcp ALLOW IN Anywhere", "allow", [[2200, 2200]], "tcp", false),
+		fx.rule(7, "5433/tcp ALLOW IN Anywhere", "allow", [[5433, 5433]], "tcp", false),
+	]
+	base := fx.with_ufw({
+		"listening": [sshd, pg],
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, rules)}),
+	})
+	inp := fx.postgres_on(base, 5433)
+	count(check.deny) == 0 with input as inp
+}
+
+# A rule on the loopback interface lets nothing in from other machines.
+test_allow_on_loopback_interface if {
+	r := object.union(fx.rule(6, "Anywhere on lo ALLOW IN Anywhere", "allow", [], "", false), {"interface": "lo"})
+	inp := fx.with_ufw({
+		"listening": array.concat(fx.hardened_listening, [redis]),
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [r])}),
+	})
+	count(check.deny) == 0 with input as inp
+}

@@ -36,6 +36,7 @@ hardened_status := {
 	"active": true, "logging": "low",
 	"incoming": "deny", "outgoing": "allow", "routed": "disabled",
 	"rules": hardened_rules,
+	"numbered": true,
 }
 
 hardened_ufw := {

@@ -123,17 +123,40 @@ covers(r, p) if {
 
 tcp(r) if object.get(r, "proto", "") in {"", "tcp", "any"}
 
-# anywhere: the rule matches every source address.
-anywhere(r) if r.from_anywhere == true
+# anywhere: the rule matches every source address, or near enough (a
+# source range wider than /8 in IPv4 or /16 in IPv6: 0.0.0.0/1 is half of
+# the Internet), on an interface other machines reach (not lo).
+anywhere(r) if {
+	any_source(r)
+	not object.get(r, "interface", "") == "lo"
+}
 
-anywhere(r) if object.get(r, "from", "") in {"", "any", "Anywhere", "Anywhere (v6)", "0.0.0.0/0", "::/0"}
+any_source(r) if r.from_anywhere == true
+
+any_source(r) if object.get(r, "from", "") in {"", "any", "Anywhere", "Anywhere (v6)", "0.0.0.0/0", "::/0"}
+
+any_source(r) if {
+	parts := split(trim_suffix(object.get(r, "from", ""), " (v6)"), "/")
+	count(parts) == 2
+	prefix := port_number(parts[1])
+	prefix < world_prefix(parts[0])
+}
+
+# world_prefix: a source range shorter than this is the world in all but
+# name.
+world_prefix(addr) := 16 if contains(addr, ":")
+
+world_prefix(addr) := 8 if not contains(addr, ":")
 
 # every_port: the rule names no port, so it matches all of them.
 every_port(r) if count(object.get(r, "ports", [])) == 0
 
 # rule_at quotes a rule: its number and text, with its application
 # profile and the interface it is limited to when it has them.
-rule_at(r) := sprintf("rule %d `%s`", [r.number, r.text])
+# The number is the one `ufw delete N` takes, when the collector knew it.
+rule_at(r) := sprintf("rule %d `%s`", [r.number, r.text]) if status.numbered == true
+
+rule_at(r) := sprintf("rule `%s`", [r.text]) if not status.numbered == true
 
 # on is " on IFACE" for a rule limited to an interface, else "".
 on(r) := sprintf(" on %s", [r.interface]) if object.get(r, "interface", "") != ""
@@ -202,8 +225,41 @@ addr_port(s) := sprintf("[%s]:%d", [s.addr, s.port]) if contains(s.addr, ":")
 addr_port(s) := sprintf("%s:%d", [s.addr, s.port]) if not contains(s.addr, ":")
 
 # ipv4: the socket listens on an IPv4 address only (an IPv6 rule does not
-# reach it; a socket on :: may take IPv4 too).
-ipv4(s) if not contains(s.addr, ":")
+# reach it). A socket on :: may take IPv4 too, and ss shows a socket that
+# takes both as *.
+ipv4(s) if {
+	not contains(s.addr, ":")
+	s.addr != "*"
+}
+
+# dual_stack: the socket may take IPv4 and IPv6 connections alike.
+dual_stack(s) if s.addr in {"::", "*"}
+
+# reaches: rule r applies to connections to socket s (same address family).
+reaches(r, s) if {
+	ipv4(s)
+	not r.v6 == true
+}
+
+reaches(r, s) if dual_stack(s)
+
+reaches(r, s) if {
+	not ipv4(s)
+	not dual_stack(s)
+	r.v6 == true
+}
+
+# same_family: r is for the family s was written in (a v6 rule for
+# "::"), to name the closest of several rules that reach s.
+same_family(r, s) if {
+	contains(s.addr, ":")
+	r.v6 == true
+}
+
+same_family(r, s) if {
+	not contains(s.addr, ":")
+	not r.v6 == true
+}
 
 # --- Ports of the services the firewall guards.
 
@@ -251,14 +307,28 @@ port_number(v) := to_number(v) if {
 
 port_number(v) := v if is_number(v)
 
-# ssh_ports are the ports every sshd listens on (sshd -T's port lines),
-# else 22.
+# ssh_ports are the ports sshd listens on: every sshd's Port and the ports
+# of its ListenAddress lines (sshd -T), and the ports of the sockets sshd
+# holds; else 22.
 ssh_ports := ports if {
-	ports := {p | some server in object.get(input, ["ssh", "servers"], []); some v in object.get(server, ["effective", "port"], []); p := port_number(v)}
+	ports := ssh_ports_found
 	count(ports) > 0
 }
 
-ssh_ports := {22} if count({p | some server in object.get(input, ["ssh", "servers"], []); some v in object.get(server, ["effective", "port"], []); p := port_number(v)}) == 0
+ssh_ports := {22} if count(ssh_ports_found) == 0
+
+ssh_ports_found := (({p |
+	some server in object.get(input, ["ssh", "servers"], [])
+	some v in object.get(server, ["effective", "port"], [])
+	p := port_number(v)
+} | {p |
+	some server in object.get(input, ["ssh", "servers"], [])
+	some v in object.get(server, ["effective", "listenaddress"], [])
+	p := port_number(addr_port_of(v))
+}) | {s.port |
+	some s in listening
+	object.get(s, "process", "") == "sshd"
+})
 
 # allowed_ports are the ports NET-05 lets listen to the world
 # (settings.net_allowed_ports, default 22, 80 and 443).

@@ -4,8 +4,8 @@
 #   Every ufw rule that lets connections from anywhere in to an SSH port is
 #   a limit rule (ufw limit: at most 6 new connections in 30 seconds from
 #   one address); an allow rule for an SSH port names a source (an address
-#   or range). The ports are every sshd's Port (from the ssh facts), else
-#   22. With ufw's default incoming policy allow, a rule for every source
+#   or range). The ports are every sshd's Port and ListenAddress ports
+#   (from the ssh facts) and the ports sshd listens on, else 22. With ufw's default incoming policy allow, a rule for every source
 #   must limit or deny the port; with ufw inactive or not installed, sshd
 #   must listen on loopback addresses only.
 # custom:

@@ -51,7 +51,8 @@ test_allow_udp_only if {
 }
 
 test_ports_from_ssh_facts if {
-	inp := fx.ssh_on(fx.with_rules([allow_22, fx.rule(3, "2222/tcp ALLOW IN Anywhere", "allow", [[2222, 2222]], "tcp", false)]), ["2222"])
+	base := fx.ssh_on(fx.with_rules([allow_22, fx.rule(3, "2222/tcp ALLOW IN Anywhere", "allow", [[2222, 2222]], "tcp", false)]), ["2222"])
+	inp := object.union(base, {"ufw": {"listening": [{"addr": "0.0.0.0", "port": 2222, "loopback": false, "process": "sshd"}]}})
 	msgs := {f.msg | some f in check.deny} with input as inp
 	count(msgs) == 1
 	some m in msgs
@@ -93,4 +94,47 @@ test_error_status_unknown if count(check.error) == 1 with input as fx.unknown_st
 test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
+}
+
+# sshd -T prints "port 22" but sshd listens where ListenAddress says: a
+# ListenAddress with its own port is an SSH port too.
+test_ports_from_listen_address if {
+	base := fx.with_rules([
+		fx.rule(1, "22/tcp LIMIT IN Anywhere", "limit", [[22, 22]], "tcp", false),
+		fx.rule(2, "2222/tcp ALLOW IN Anywhere", "allow", [[2222, 2222]], "tcp", false),
+	])
+	inp := object.union(base, {
+		"ssh": {"servers": [{"effective": {"port": ["22"], "listenaddress": ["0.0.0.0:2222", "[::]:2222"]}}]},
+		"ufw": {"listening": []},
+	})
+	msgs := {f.msg | some f in check.deny} with input as inp
+	count(msgs) == 1
+	some m in msgs
+	startswith(m, "SSH port 2222 ")
+}
+
+# Without ssh facts (--only NET-04 on a host whose sshd could not be read),
+# the ports sshd holds open are SSH ports.
+test_ports_from_sshd_sockets if {
+	inp := fx.with_ufw({
+		"status": object.union(fx.hardened_status, {"rules": [fx.rule(1, "2200/tcp ALLOW IN Anywhere", "allow", [[2200, 2200]], "tcp", false)]}),
+		"listening": [{"addr": "0.0.0.0", "port": 2200, "loopback": false, "process": "sshd"}],
+	})
+	msgs := {f.msg | some f in check.deny} with input as inp
+	count(msgs) == 1
+	some m in msgs
+	startswith(m, "SSH port 2200 ")
+}
+
+# A rule on the loopback interface lets in only this host's own traffic.
+test_allow_on_loopback_interface if {
+	r := object.union(fx.rule(3, "Anywhere on lo ALLOW IN Anywhere", "allow", [], "", false), {"interface": "lo"})
+	count(check.deny) == 0 with input as fx.with_rules(array.concat(fx.hardened_rules, [r]))
+}
+
+# Without ufw's own numbers (ufw status numbered could not be read), a
+# rule is quoted without one: a wrong N would make ufw delete N harmful.
+test_deny_without_numbers if {
+	inp := fx.with_status({"numbered": false, "rules": [allow_22]})
+	check.deny == {{"msg": "SSH port 22 is allowed from anywhere without rate limiting: rule `22/tcp ALLOW IN Anywhere`; use ufw limit or a source range"}} with input as inp
 }
