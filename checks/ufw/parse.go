@@ -584,6 +584,11 @@ func parseTuple(line string, v6 bool) (r Rule, appKey string, err error) {
 			}
 		}
 	}
+	// ufw writes an application's ports with it: a profile with "any"
+	// port is no tuple ufw wrote.
+	if (dapp != "" && dport == "any") || (sapp != "" && sport == "any") {
+		return Rule{}, "", errors.New("application without ports")
+	}
 	direction, in, out := "in", "", ""
 	if len(f) == 7 || len(f) == 9 {
 		if direction, in, out, err = parseTupleDirection(f[len(f)-1]); err != nil {

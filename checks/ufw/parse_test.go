@@ -510,6 +510,9 @@ func TestParseRulesFilesErrors(t *testing.T) {
 		{"direction", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 sideways\n", "", "bad direction"},
 		{"interface", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in_\n", "", "bad direction"},
 		{"two interfaces backwards", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 out_eth0!in_eth1\n", "", "bad direction"},
+		// Found by FuzzParseRulesFiles: ufw writes an application with its ports.
+		{"application without ports", "", "### tuple ###deny any any :: any ::/0 o 00A\n", "u6:1: application without ports"},
+		{"source application without ports", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 - OpenSSH in\n", "", "application without ports"},
 		{"application", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 Open(SSH) - in\n", "", "bad application"},
 		{"comment", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in comment=zz\n", "", "bad comment"},
 		{"two comments", "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in comment=61 comment=62\n", "", "more than one"},

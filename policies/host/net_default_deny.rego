@@ -54,8 +54,8 @@ deny contains {"msg": sprintf("ufw's default routed policy is %s, not disabled, 
 	not v in {"", "allow", "disabled", "deny", "reject"}
 }
 
-# IPV6=no leaves IPv6 unfiltered: the defaults apply to IPv4 alone.
-deny contains {"msg": "IPV6=no in /etc/default/ufw: ufw filters no IPv6 traffic, so its default policies do not protect the host's IPv6 addresses", "path": "/etc/default/ufw"} if {
+# IPV6 other than yes leaves IPv6 unfiltered: the defaults apply to IPv4 alone.
+deny contains {"msg": "IPV6 is not yes in /etc/default/ufw: ufw filters no IPv6 traffic, so its default policies do not protect the host's IPv6 addresses", "path": "/etc/default/ufw"} if {
 	ufw.active
 	object.get(input.ufw, "ipv6", true) == false
 }

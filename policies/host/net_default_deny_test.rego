@@ -58,6 +58,6 @@ test_missing_fact_denies_nothing if {
 
 test_deny_ipv6_unfiltered if {
 	some f in check.deny with input as fx.with_ufw({"ipv6": false})
-	contains(f.msg, "IPV6=no")
+	contains(f.msg, "IPV6 is not yes")
 	count(check.deny) == 0 with input as fx.with_ufw({"ipv6": true})
 }
