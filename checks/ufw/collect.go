@@ -93,6 +93,9 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		// enforces is unknown, whatever its files say.
 		d.StatusError = fmt.Sprintf("ufw status verbose: %v", statusErr)
 	}
+	if d.Installed && d.StatusError == "" {
+		d.Bypass, d.BypassError = bypass(ctx, h)
+	}
 	d.Listening, d.ListeningError = listening(ctx, h)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
 }
@@ -173,6 +176,37 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 		return Status{}, "", fmt.Sprintf("%s; and the rules files: %v", why, err)
 	}
 	return st, "files", ""
+}
+
+// bypass reads the rules outside ufw that accept connections ufw's rules
+// never judge, from iptables-save and ip6tables-save (root's, like ufw).
+func bypass(ctx context.Context, h host.Host) ([]Rule, string) {
+	rules := []Rule{}
+	for _, tool := range []struct {
+		name string
+		v6   bool
+	}{{"iptables-save", false}, {"ip6tables-save", true}} {
+		path, err := host.LookPath(ctx, h, tool.name)
+		if err != nil {
+			return nil, err.Error()
+		}
+		if path == "" {
+			if tool.v6 {
+				continue // no IPv6 tools: no IPv6 rules either
+			}
+			return nil, tool.name + " is not installed"
+		}
+		out, err := h.Run(ctx, path)
+		if err != nil {
+			return nil, fmt.Sprintf("%s: %v", tool.name, err)
+		}
+		found, err := ParseIptablesSave(string(out), tool.v6)
+		if err != nil {
+			return nil, err.Error()
+		}
+		rules = append(rules, found...)
+	}
+	return rules, ""
 }
 
 // listening reads the listening TCP sockets: ss, else /proc/net/tcp{,6}.

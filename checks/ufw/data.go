@@ -31,6 +31,11 @@ type Data struct {
 	BootError     string `json:"boot_error,omitempty"`
 	// IPv6 is IPV6 in /etc/default/ufw: whether UFW filters IPv6 too.
 	IPv6 bool `json:"ipv6"`
+	// Bypass are the rules outside ufw that let connections in past its
+	// rules (ParseIptablesSave): ACCEPTs in the INPUT chain itself, DNATs
+	// of Docker's published ports. BypassError says why they are unknown.
+	Bypass      []Rule `json:"bypass"`
+	BypassError string `json:"bypass_error,omitempty"`
 	// Listening are the TCP sockets listening on the host; ListeningError
 	// says why they are unknown.
 	Listening      []Socket `json:"listening"`

@@ -244,3 +244,32 @@ func TestUFWNotAskable(t *testing.T) {
 		}
 	})
 }
+
+// TestUFWBypassed: rules outside ufw's chains, read from a real
+// iptables-save, let connections in that ufw's rules never judge: an
+// ACCEPT in INPUT for the database port fails NET-03, and a port Docker
+// publishes (a DNAT in its DOCKER chain) fails NET-05.
+func TestUFWBypassed(t *testing.T) {
+	ufwtest.Require(t)
+	t.Parallel()
+	n := ufwtest.New(t, ufwtest.Options{})
+	n.UFW(t, "default deny incoming", "limit 22/tcp", "logging on", "--force enable")
+	n.MustRun(t, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "5432", "-j", "ACCEPT")
+	n.MustRun(t, "iptables", "-t", "nat", "-N", "DOCKER")
+	n.MustRun(t, "iptables", "-t", "nat", "-A", "DOCKER", "!", "-i", "docker0", "-p", "tcp", "--dport", "8080", "-j", "DNAT", "--to-destination", "172.17.0.2:80")
+	code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+	for id, text := range map[string]string{"NET-03": "-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT", "NET-05": "-A DOCKER ! -i docker0"} {
+		r := results[id]
+		if r.Status != checks.StatusFail || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, text) {
+			t.Errorf("%s = %+v, want one failure naming %q (stderr %q)", id, r, text, stderr)
+		}
+	}
+	for _, id := range []string{"NET-01", "NET-02", "NET-04", "NET-06"} {
+		if results[id].Status != checks.StatusPass {
+			t.Errorf("%s is %s, want pass: %+v", id, results[id].Status, results[id].Findings)
+		}
+	}
+	if code != checks.ExitFail {
+		t.Errorf("exit %d, want 1; stderr %q", code, stderr)
+	}
+}

@@ -6,7 +6,9 @@
 #   interface, that covers it for TCP, by port, range, application profile
 #   or by naming no port at all. The ports are each PostgreSQL server's port
 #   setting and the port it listens on (from the postgres facts), else 5432.
-#   With ufw's default incoming policy allow, a rule must deny the port;
+#   Nor may a rule outside ufw (an ACCEPT in the INPUT chain, a Docker
+#   DNAT, from iptables-save) accept it from anywhere. With ufw's default
+#   incoming policy allow, a rule must deny the port;
 #   with ufw inactive or not installed, PostgreSQL must listen on loopback
 #   addresses only.
 # custom:
@@ -49,6 +51,14 @@ deny contains f if {
 all_ports(r) := " (it names no port, so it opens them all)" if ufw.every_port(r)
 
 all_ports(r) := "" if not ufw.every_port(r)
+
+error contains f if some f in ufw.bypass_errors
+
+deny contains {"msg": sprintf("%s accepts PostgreSQL port %d from anywhere: ufw's rules never see these connections", [ufw.bypass_at(r), p])} if {
+	ufw.active
+	some p in ufw.postgres_ports
+	some r in ufw.bypasses(p)
+}
 
 # Default allow: what no rule for every source matches is let in.
 deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule denies PostgreSQL port %d: it is open to anywhere", [p])} if {

@@ -155,3 +155,19 @@ test_allow_named_ranges if {
 	]
 	count(check.deny) == 0 with input as fx.with_rules(array.concat(hardened_rules, rules))
 }
+
+# An ACCEPT in INPUT, outside ufw's chains, opens the port whatever ufw's
+# rules say.
+test_deny_bypass if {
+	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT` (iptables-save line 44, outside ufw) accepts PostgreSQL port 5432 from anywhere: ufw's rules never see these connections"}} with input as fx.with_bypass([fx.accept_5432])
+}
+
+test_allow_bypass_from_a_source if {
+	r := object.union(fx.accept_5432, {"from": "10.0.1.5/32", "from_anywhere": false})
+	count(check.deny) == 0 with input as fx.with_bypass([r])
+}
+
+test_error_bypass_unknown if {
+	count(check.error) == 1 with input as fx.bypass_unknown
+	count(check.deny) == 0 with input as fx.bypass_unknown
+}

@@ -4,7 +4,10 @@
 #   Every TCP socket listening on a non-loopback address is either on the
 #   allowed-ports list (settings.net_allowed_ports, default 22, 80 and 443)
 #   or not let through by ufw from anywhere. The SSH and PostgreSQL ports
-#   are NET-04's and NET-03's to judge. ufw lets a port through when
+#   are NET-04's and NET-03's to judge. A rule outside ufw that accepts
+#   the port from anywhere (iptables-save: an ACCEPT in INPUT) lets it
+#   through too, and a port Docker publishes (a DNAT in its DOCKER chain)
+#   is exposed whether or not a process listens for it on the host. ufw lets a port through when
 #   an allow or limit rule in covers it for TCP from any address (a rule
 #   for named sources, such as an application server's, is the intended
 #   restriction, as NET-03 asks for the database port); with its default
@@ -30,12 +33,51 @@ error contains f if some f in ufw.status_errors
 
 error contains f if some f in ufw.listening_errors
 
+error contains f if some f in ufw.bypass_errors
+
+# A rule outside ufw that accepts the port lets it through whatever ufw's
+# rules say.
+deny contains {"msg": sprintf("%s, and %s accepts it from anywhere", [what(s), ufw.bypass_at(r)])} if {
+	ufw.active
+	some s in ufw.listening
+	not s.loopback == true
+	judged_here(s.port)
+	some r in ufw.bypasses(s.port)
+	ufw.reaches(r, s)
+}
+
+# Docker publishes a container's port with a DNAT, past ufw, whether or
+# not a proxy process listens on the host.
+deny contains {"msg": sprintf("Docker publishes port %d to anywhere past ufw: %s; it is not on the allowed-ports list (%s)", [p, ufw.bypass_at(r), ufw.port_list(ufw.allowed_ports)])} if {
+	ufw.active
+	some r in ufw.bypass
+	startswith(r.text, "-A DOCKER ")
+	ufw.anywhere(r)
+	some range in object.get(r, "ports", [])
+	range.from == range.to
+	p := range.from
+	judged_here(p)
+	not listened(p)
+}
+
+# judged_here: port p is NET-05's to judge: not on the allowed-ports list,
+# and not the SSH or PostgreSQL port, which NET-04 and NET-03 judge.
+judged_here(p) if {
+	not p in ufw.allowed_ports
+	not p in ufw.ssh_ports
+	not p in ufw.postgres_ports
+}
+
+listened(p) if {
+	some s in ufw.listening
+	s.port == p
+	not s.loopback == true
+}
+
 deny contains f if {
 	some s in ufw.listening
 	not s.loopback == true
-	not s.port in ufw.allowed_ports
-	not s.port in ufw.ssh_ports
-	not s.port in ufw.postgres_ports
+	judged_here(s.port)
 	some f in through(s)
 }
 

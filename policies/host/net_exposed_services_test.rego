@@ -156,3 +156,21 @@ test_allow_on_loopback_interface if {
 	})
 	count(check.deny) == 0 with input as inp
 }
+
+# Docker's published port is exposed past ufw, with or without a proxy
+# process listening for it.
+test_deny_docker_published_port if {
+	check.deny == {{"msg": "Docker publishes port 8080 to anywhere past ufw: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw); it is not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([fx.docker_8080])
+}
+
+test_deny_docker_proxy_socket if {
+	proxy := {"addr": "0.0.0.0", "port": 8080, "loopback": false, "process": "docker-proxy"}
+	inp := fx.with_ufw({"bypass": [fx.docker_8080], "listening": array.concat(fx.hardened_listening, [proxy])})
+	check.deny == {{"msg": "docker-proxy listens on 0.0.0.0:8080, a port not on the allowed-ports list (22, 80, 443), and `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw) accepts it from anywhere"}} with input as inp
+}
+
+test_allow_docker_port_on_the_list if {
+	count(check.deny) == 0 with input as with_settings(fx.with_bypass([fx.docker_8080]), [22, 443, 8080])
+}
+
+test_error_bypass_unknown if count(check.error) == 1 with input as fx.bypass_unknown

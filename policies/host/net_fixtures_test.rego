@@ -81,3 +81,19 @@ postgres_on(inp, port) := object.union(inp, {"postgres": {"servers": [{
 
 # ssh_on gives the SSH facts of one sshd on ports.
 ssh_on(inp, ports) := object.union(inp, {"ssh": {"servers": [{"config": "/etc/ssh/sshd_config", "effective": {"port": ports}}]}})
+
+# bypass_rule is a rule outside ufw as ParseIptablesSave reads it.
+bypass_rule(line, text, port) := {
+	"number": 0, "file": "iptables-save", "line": line, "text": text,
+	"action": "allow", "direction": "in", "ports": [{"from": port, "to": port}],
+	"proto": "tcp", "from": "", "from_anywhere": true, "v6": false,
+}
+
+# with_bypass adds rules outside ufw to the hardened host.
+with_bypass(rules) := with_ufw({"bypass": rules})
+
+accept_5432 := bypass_rule(44, "-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT", 5432)
+
+docker_8080 := bypass_rule(116, "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80", 8080)
+
+bypass_unknown := with_ufw({"bypass_error": "iptables-save: exit status 1: iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)"})

@@ -195,6 +195,29 @@ first_for_all(p) := [r | some r in for_all; r.number == n][0] if {
 # drops or refuses connections.
 denied_first(p) if blocks(first_for_all(p))
 
+# --- Rules outside ufw (iptables-save): ACCEPTs in INPUT itself, Docker's
+# DNATs for published ports. ufw's rules never see what they let in.
+
+bypass := input.ufw.bypass if is_array(input.ufw.bypass)
+
+bypass := [] if not is_array(object.get(input, ["ufw", "bypass"], null))
+
+bypass_errors contains {"msg": sprintf("the firewall rules outside ufw (iptables-save) could not be read: %s", [because("bypass_error")])} if {
+	active
+	object.get(input.ufw, "bypass_error", "") != ""
+}
+
+# bypasses are the rules outside ufw that accept TCP connections to port p
+# from anywhere.
+bypasses(p) := [r |
+	some r in bypass
+	covers(r, p)
+	anywhere(r)
+]
+
+# bypass_at quotes a rule outside ufw and where iptables-save printed it.
+bypass_at(r) := sprintf("`%s` (%s line %d, outside ufw)", [r.text, r.file, r.line])
+
 # --- Listening sockets.
 
 listening := input.ufw.listening if is_array(input.ufw.listening)

@@ -45,6 +45,14 @@ deny contains f if {
 }
 
 # Default allow: what no rule for every source matches is let in, unlimited.
+error contains f if some f in ufw.bypass_errors
+
+deny contains {"msg": sprintf("%s accepts SSH port %d from anywhere, past ufw's rules and their rate limit", [ufw.bypass_at(r), p])} if {
+	ufw.active
+	some p in ufw.ssh_ports
+	some r in ufw.bypasses(p)
+}
+
 deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule limits or denies SSH port %d: it is open to anywhere without rate limiting", [p])} if {
 	ufw.default_allow
 	some p in ufw.ssh_ports

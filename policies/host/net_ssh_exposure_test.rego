@@ -138,3 +138,8 @@ test_deny_without_numbers if {
 	inp := fx.with_status({"numbered": false, "rules": [allow_22]})
 	check.deny == {{"msg": "SSH port 22 is allowed from anywhere without rate limiting: rule `22/tcp ALLOW IN Anywhere`; use ufw limit or a source range"}} with input as inp
 }
+
+test_deny_bypass if {
+	r := fx.bypass_rule(40, "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT", 22)
+	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` (iptables-save line 40, outside ufw) accepts SSH port 22 from anywhere, past ufw's rules and their rate limit"}} with input as fx.with_bypass([r])
+}
