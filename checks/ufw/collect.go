@@ -83,6 +83,11 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 			d.StatusError = fmt.Sprintf("ufw status verbose: %v", err)
 			break
 		}
+		if st.Active && (st.Incoming == "" || st.Logging == "") {
+			// Cut short, or not what ufw prints: what it enforces is unknown.
+			d.StatusError = "ufw status verbose printed no Logging or Default line"
+			break
+		}
 		st.Numbered = numberRules(ctx, h, ufwPath, st.Rules)
 		d.Status, d.StatusFrom = st, "ufw status"
 	case needsRoot(statusErr):
@@ -94,7 +99,7 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		d.StatusError = fmt.Sprintf("ufw status verbose: %v", statusErr)
 	}
 	if d.Installed && d.StatusError == "" {
-		d.Bypass, d.BypassError = bypass(ctx, h)
+		d.Bypass, d.InputPolicy, d.BypassError = bypass(ctx, h)
 	}
 	d.Listening, d.ListeningError = listening(ctx, h)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
@@ -166,9 +171,14 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 	if err != nil {
 		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, confFile, err)
 	}
-	// From the files, active means enabled: ufw starts what ufw.conf says.
+	// ENABLED=yes says ufw starts at boot, not that it runs now (systemctl
+	// stop ufw unloads it): systemd, which anyone may ask, says that.
+	running, err := unitActive(ctx, h, "ufw")
+	if err != nil {
+		return Status{}, "", fmt.Sprintf("%s; and whether ufw runs: %v (run as root, or with --sudo)", why, err)
+	}
 	// Their order is ufw's own.
-	st.Active, st.Logging, st.Numbered = enabled, level, true
+	st.Active, st.Logging, st.Numbered = enabled && running, level, true
 	if st.Incoming, st.Outgoing, st.Routed, _, err = ParseDefaults(defaults); err != nil {
 		return Status{}, "", fmt.Sprintf("%s; and %s: %v", why, defaultsFile, err)
 	}
@@ -179,34 +189,38 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 }
 
 // bypass reads the rules outside ufw that accept connections ufw's rules
-// never judge, from iptables-save and ip6tables-save (root's, like ufw).
-func bypass(ctx context.Context, h host.Host) ([]Rule, string) {
-	rules := []Rule{}
+// never judge, and the kernel's INPUT policy per family, from iptables-save
+// and ip6tables-save (root's, like ufw).
+func bypass(ctx context.Context, h host.Host) ([]Rule, map[string]string, string) {
+	rules, policy := []Rule{}, map[string]string{}
 	for _, tool := range []struct {
-		name string
-		v6   bool
-	}{{"iptables-save", false}, {"ip6tables-save", true}} {
+		name, family string
+		v6           bool
+	}{{"iptables-save", "ipv4", false}, {"ip6tables-save", "ipv6", true}} {
 		path, err := host.LookPath(ctx, h, tool.name)
 		if err != nil {
-			return nil, err.Error()
+			return nil, nil, err.Error()
 		}
 		if path == "" {
 			if tool.v6 {
 				continue // no IPv6 tools: no IPv6 rules either
 			}
-			return nil, tool.name + " is not installed"
+			return nil, nil, tool.name + " is not installed"
 		}
 		out, err := h.Run(ctx, path)
 		if err != nil {
-			return nil, fmt.Sprintf("%s: %v", tool.name, err)
+			return nil, nil, fmt.Sprintf("%s: %v", tool.name, err)
 		}
 		found, err := ParseIptablesSave(string(out), tool.v6)
 		if err != nil {
-			return nil, err.Error()
+			return nil, nil, err.Error()
 		}
 		rules = append(rules, found...)
+		if p := ChainPolicies(string(out))["INPUT"]; p != "" {
+			policy[tool.family] = p
+		}
 	}
-	return rules, ""
+	return rules, policy, ""
 }
 
 // listening reads the listening TCP sockets: ss, else /proc/net/tcp{,6}.
@@ -240,6 +254,30 @@ func listening(ctx context.Context, h host.Host) ([]Socket, string) {
 	return socks, ""
 }
 
+// unitActive asks systemd whether a unit is active; an error when there is
+// no systemd to ask or it answers something else.
+func unitActive(ctx context.Context, h host.Host, unit string) (bool, error) {
+	systemctl, err := host.LookPath(ctx, h, "systemctl")
+	if err != nil {
+		return false, err
+	}
+	if systemctl == "" {
+		return false, errors.New("systemctl is not installed")
+	}
+	out, err := h.Run(ctx, systemctl, "is-active", unit+".service")
+	state := strings.TrimSpace(string(out))
+	switch state {
+	case "active", "reloading":
+		return true, nil
+	case "inactive", "failed", "deactivating":
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("systemctl is-active %s: %w", unit, err)
+	}
+	return false, fmt.Errorf("systemctl is-active %s: %q", unit, state)
+}
+
 // otherFirewalls names the firewall frameworks active on a host without
 // UFW, so that NET-01 says what protects it instead.
 func otherFirewalls(ctx context.Context, h host.Host) []string {
@@ -250,8 +288,12 @@ func otherFirewalls(ctx context.Context, h host.Host) []string {
 	if _, err := h.ReadFile(ctx, "/etc/iptables/rules.v4"); err == nil {
 		others = append(others, "iptables-persistent (/etc/iptables/rules.v4)")
 	}
+	// Debian ships an /etc/nftables.conf with an empty input chain: it
+	// filters only when its service runs.
 	if b, err := h.ReadFile(ctx, "/etc/nftables.conf"); err == nil && strings.Contains(string(b), "chain input") {
-		others = append(others, "nftables (/etc/nftables.conf has an input chain)")
+		if running, err := unitActive(ctx, h, "nftables"); err == nil && running {
+			others = append(others, "nftables (its service runs /etc/nftables.conf, which has an input chain)")
+		}
 	}
 	return others
 }

@@ -31,11 +31,17 @@ type Data struct {
 	BootError     string `json:"boot_error,omitempty"`
 	// IPv6 is IPV6 in /etc/default/ufw: whether UFW filters IPv6 too.
 	IPv6 bool `json:"ipv6"`
-	// Bypass are the rules outside ufw that let connections in past its
-	// rules (ParseIptablesSave): ACCEPTs in the INPUT chain itself, DNATs
-	// of Docker's published ports. BypassError says why they are unknown.
+	// Bypass are the rules outside ufw's own that let connections in past
+	// them (ParseIptablesSave): ACCEPTs in the INPUT chain, in the chains
+	// it jumps to and in before.rules/after.rules; DNATs of the ports
+	// Docker, Podman or CNI publish. BypassError says why they are unknown.
 	Bypass      []Rule `json:"bypass"`
 	BypassError string `json:"bypass_error,omitempty"`
+	// InputPolicy is the policy of the kernel's INPUT chain ("DROP",
+	// "ACCEPT") by family ("ipv4", "ipv6"), read with Bypass: what the
+	// kernel does with what no rule matches, whatever ufw's configuration
+	// says.
+	InputPolicy map[string]string `json:"input_policy,omitempty"`
 	// Listening are the TCP sockets listening on the host; ListeningError
 	// says why they are unknown.
 	Listening      []Socket `json:"listening"`

@@ -6,14 +6,18 @@ package ufw
 // iptables' own syntax and "COMMIT", for each table. Strings such as
 // comments are in double quotes, with `"` and `\` escaped by a backslash.
 //
-// ufw hooks its chains (ufw-before-input, ufw-user-input, …) into INPUT, so
-// a rule that accepts in INPUT itself, or a DNAT that Docker adds for a
-// published port, lets connections in that ufw's rules never judge.
+// ufw hooks its chains (ufw-before-input, ufw-user-input, …) into INPUT.
+// `ufw status` shows only the rules of ufw-user-input; so a rule that
+// accepts in INPUT itself, in a chain of the admin's that INPUT jumps to,
+// in the before/after chains that /etc/ufw/before.rules and after.rules
+// fill, or a DNAT that Docker or podman add for a published port, lets
+// connections in that ufw's rules never judge.
 
 import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,17 +26,39 @@ import (
 // ParseIptablesSave reads the output of `iptables-save` (v6=false) or `ip6tables-save` (v6=true) and returns the
 // rules outside ufw that accept incoming connections ufw's own rules never see.
 //
-// They are the rules of the built-in INPUT chain of the filter table that
-// jump to ACCEPT, and the DNAT rules of the DOCKER chain of the nat table
-// (Docker's published ports, which are routed past INPUT), each as an
-// incoming "allow" Rule with File ("iptables-save" or "ip6tables-save"),
-// Line (1-based) and Text (the line as printed). Left out are the rules
-// that cannot accept a new TCP or UDP connection from another host: those
-// on -i lo, those matching only conntrack/state states without NEW, those
-// of another protocol (icmp, ipv6-icmp, sctp, …), and DNATs to a loopback
-// destination (-d 127.0.0.1/32, -d ::1/128). Rules of other chains are
-// never returned, even when INPUT jumps to them: those of ufw's chains
-// (ufw-*, ufw6-*) are judged from ufw's own rules.
+// They are, in the filter table, the rules that jump to ACCEPT in the
+// built-in INPUT chain, in ufw's before/after chains (ufw-before-input,
+// ufw-after-input, ufw6-before-input, ufw6-after-input, which INPUT jumps
+// to and which the hand-edited before.rules, after.rules, before6.rules and
+// after6.rules fill), and in the user chains any of those reach by -j or -g,
+// however deep; and, in the nat table, the DNAT rules of the chains where
+// container runtimes publish ports, which are routed past INPUT: DOCKER,
+// NETAVARK-HOSTPORT-DNAT, CNI-HOSTPORT-DNAT and the per-container chains
+// NETAVARK-DN-* and CNI-DN-*. Each is an incoming "allow" Rule with File
+// ("iptables-save" or "ip6tables-save"), Line (1-based) and Text (the
+// line of the ACCEPT or DNAT as printed), in the order of Line.
+//
+// Left out are the rules that cannot accept a new TCP or UDP connection
+// from another host: those on -i lo, those matching only conntrack/state
+// states without NEW, those of another protocol (icmp, ipv6-icmp, sctp,
+// …), DNATs to a loopback destination (-d 127.0.0.1/32, -d ::1/128), and
+// the udp ACCEPTs of ufw's stock before.rules and before6.rules in
+// ufw-before-input and ufw6-before-input (DHCP and DHCPv6 replies, mDNS
+// and UPnP multicast), or narrower ones. The rules of ufw's other chains
+// (ufw-*, ufw6-*: ufw-user-input, ufw-not-local, ufw-skip-to-policy-input,
+// …) are never returned nor walked into: they are ufw's own.
+//
+// A rule in a user chain also matches only what the jumps that lead to it
+// match: where it has no -s, -d, -i or -p of its own, it gets the one of
+// the nearest jump that has it; its ports are those both it and the jumps
+// allow. A jump on -i lo, of another protocol or for states without NEW
+// leaves out every rule below it. A chain is walked again for every
+// different set of restrictions it is reached with, never twice with the
+// same (so loops end); past 16 nested jumps, or once 65536 rules have been
+// walked, chains are walked without the restrictions of the jumps (once
+// each), which only makes rules broader. Jumps are followed whatever comes before them: a DROP, REJECT
+// or RETURN earlier in a chain, or a jump that is never reached, does not
+// stop the walk. The nat chains are read rule by rule, without their jumps.
 //
 // Negations make a rule broader, so they are read conservatively: "! -s X"
 // counts as from anywhere (From ""), "! -i X" and "! -d X" as on any
@@ -51,7 +77,17 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 		file = "ip6tables-save"
 	}
 	rules := []Rule{}
+	add := func(r *iptRule, m iptMatch) {
+		rules = append(rules, Rule{
+			File: file, Line: r.line, Text: r.text, V6: v6,
+			Action: "allow", Direction: "in",
+			Ports: m.ports, Proto: m.proto,
+			To: m.to, From: m.from, FromAnywhere: m.from == "",
+			Interface: m.iface, Comment: r.comment,
+		})
+	}
 	table, open, tableLine := "", false, 0
+	var filter map[string][]*iptRule // the rules of each chain of the filter table
 	for i, line := range strings.Split(out, "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		text := strings.TrimSpace(line)
@@ -70,11 +106,17 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 				return nil, bad("bad table name")
 			}
 			table, open, tableLine = name, true, i+1
+			filter = map[string][]*iptRule{}
 		case text == "COMMIT":
 			if !open {
 				return nil, bad("COMMIT outside a table")
 			}
 			open = false
+			if table == "filter" {
+				for _, h := range iptWalk(filter) {
+					add(h.rule, h.match)
+				}
+			}
 		case text[0] == ':':
 			if !open {
 				return nil, bad("chain outside a table")
@@ -93,15 +135,16 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 			if err != nil {
 				return nil, bad(err.Error())
 			}
-			r, ok, err := parseIptRule(toks, table)
+			r, err := parseIptRule(toks, table)
 			if err != nil {
 				return nil, bad(err.Error())
 			}
-			if !ok {
-				continue
+			r.line, r.text = i+1, line
+			if table == "filter" {
+				filter[r.chain] = append(filter[r.chain], r)
+			} else if !r.skip && r.target == "DNAT" && iptPublishChain(r.chain) {
+				add(r, r.match)
 			}
-			r.File, r.Line, r.Text, r.V6 = file, i+1, line, v6
-			rules = append(rules, r)
 		default:
 			return nil, bad("want *TABLE, :CHAIN, -A CHAIN, COMMIT or a # comment")
 		}
@@ -109,10 +152,232 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 	if open {
 		return nil, fmt.Errorf("parse %s: table %s of line %d without COMMIT", file, iptShort(table, 20), tableLine)
 	}
+	sort.SliceStable(rules, func(a, b int) bool { return rules[a].Line < rules[b].Line })
 	return rules, nil
 }
 
-// ChainPolicies returns the policy of the built-in chains of the filter table from iptables-save output, e.g. {"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}.
+// iptPublishChain is true for the chains of the nat table where container
+// runtimes DNAT published ports: Docker's, podman's (netavark, CNI).
+func iptPublishChain(chain string) bool {
+	switch chain {
+	case "DOCKER", "NETAVARK-HOSTPORT-DNAT", "CNI-HOSTPORT-DNAT":
+		return true
+	}
+	return strings.HasPrefix(chain, "NETAVARK-DN-") || strings.HasPrefix(chain, "CNI-DN-")
+}
+
+// iptRoots are the chains of the filter table whose ACCEPTs ufw's rules
+// never judge and which iptWalk starts from: INPUT, and ufw's before/after
+// chains, filled from the hand-edited before.rules, after.rules,
+// before6.rules and after6.rules.
+var iptRoots = []string{"INPUT", "ufw-before-input", "ufw-after-input", "ufw6-before-input", "ufw6-after-input"}
+
+// iptMaxDepth is how many nested jumps pass their restrictions on, and
+// iptMaxSteps how many rules iptWalk reads before it drops them: past
+// either, chains are walked unrestricted (broader), once each.
+const (
+	iptMaxDepth = 16
+	iptMaxSteps = 1 << 16
+)
+
+// iptHit is an ACCEPT iptWalk found, with what it matches once the
+// restrictions of the jumps that lead to it are added.
+type iptHit struct {
+	rule  *iptRule
+	match iptMatch
+}
+
+// iptWalk returns the ACCEPTs of the chains of iptRoots and of the user
+// chains they reach (chains is the filter table, chain by chain), in the
+// order of their lines; see ParseIptablesSave.
+func iptWalk(chains map[string][]*iptRule) []iptHit {
+	type visit struct {
+		chain string
+		match iptMatch
+		depth int
+	}
+	var queue []visit
+	steps := 0                  // rules read
+	walked := map[string]bool{} // chain and restrictions, already queued
+	none := iptMatch{}.key()
+	push := func(v visit) {
+		if v.depth > iptMaxDepth || steps >= iptMaxSteps {
+			v.match = iptMatch{}
+		}
+		if k := v.chain + "\x00" + v.match.key(); !walked[k] {
+			walked[k] = true
+			queue = append(queue, v)
+		}
+	}
+	for _, c := range iptRoots {
+		push(visit{chain: c})
+	}
+	var hits []iptHit
+	found := map[string]bool{} // line and restrictions, already in hits
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		if steps >= iptMaxSteps && v.match.key() != none {
+			// Queued with restrictions before the budget ran out.
+			k := v.chain + "\x00" + none
+			if walked[k] {
+				continue
+			}
+			walked[k], v.match = true, iptMatch{}
+		}
+		for _, r := range chains[v.chain] {
+			steps++
+			if r.skip {
+				continue
+			}
+			m, ok := iptCombine(v.match, r.match)
+			if !ok {
+				continue // no packet matches both
+			}
+			switch {
+			case r.target == "ACCEPT":
+				if iptStock(r) {
+					continue
+				}
+				if k := strconv.Itoa(r.line) + "\x00" + m.key(); !found[k] {
+					found[k] = true
+					hits = append(hits, iptHit{r, m})
+				}
+			case iptUserChain(r.target) && len(chains[r.target]) > 0:
+				push(visit{r.target, m, v.depth + 1})
+			}
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].rule.line < hits[b].rule.line })
+	return hits
+}
+
+// iptUserChain is true for a chain iptWalk follows jumps into: one that is
+// neither built in nor ufw's (ufw-*, ufw6-*).
+func iptUserChain(chain string) bool {
+	switch chain {
+	case "INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING":
+		return false
+	}
+	return !strings.HasPrefix(chain, "ufw-") && !strings.HasPrefix(chain, "ufw6-")
+}
+
+// iptMatch is what a rule, or the jumps that lead to it, restrict
+// packets to, for a new TCP or UDP connection.
+type iptMatch struct {
+	proto string      // "" any, tcp, udp, or another protocol
+	from  string      // -s; "" any
+	to    string      // -d; "" any
+	iface string      // -i; "" any
+	ports []PortRange // destination ports; nil every port
+}
+
+// key tells matches apart.
+func (m iptMatch) key() string {
+	return fmt.Sprintf("%q %q %q %q %v", m.proto, m.from, m.to, m.iface, m.ports)
+}
+
+// iptCombine returns what a rule with match inner matches when reached by
+// jumps that match outer: inner's -s, -d, -i and -p where it has them (as
+// broad as, or broader than, both together), else outer's; the ports of
+// both. ok is false when no packet matches both.
+func iptCombine(outer, inner iptMatch) (m iptMatch, ok bool) {
+	pick := func(o, i string) string {
+		if i != "" {
+			return i
+		}
+		return o
+	}
+	if outer.proto != "" && inner.proto != "" && outer.proto != inner.proto {
+		return iptMatch{}, false
+	}
+	m = iptMatch{
+		proto: pick(outer.proto, inner.proto),
+		from:  pick(outer.from, inner.from),
+		to:    pick(outer.to, inner.to),
+		iface: pick(outer.iface, inner.iface),
+		ports: inner.ports,
+	}
+	switch {
+	case outer.ports == nil:
+	case inner.ports == nil:
+		m.ports = outer.ports
+	default:
+		if m.ports = iptIntersect(outer.ports, inner.ports); len(m.ports) == 0 {
+			return iptMatch{}, false
+		}
+	}
+	return m, true
+}
+
+// iptStockAccepts are the udp ACCEPTs that ufw's stock before.rules and
+// before6.rules put in ufw-before-input and ufw6-before-input: replies to
+// the DHCP and DHCPv6 clients, mDNS and UPnP multicast. sport 0 is any
+// source port, "" any address.
+var iptStockAccepts = []struct {
+	sport, dport int
+	from, to     string
+}{
+	{67, 68, "", ""},
+	{0, 5353, "", "224.0.0.251/32"},
+	{0, 1900, "", "239.255.255.250/32"},
+	{547, 546, "fe80::/10", "fe80::/10"},
+	{0, 5353, "", "ff02::fb/128"},
+	{0, 1900, "", "ff02::f/128"},
+}
+
+// iptStock is true for an ACCEPT of ufw-before-input or ufw6-before-input
+// that matches no more than one of iptStockAccepts does.
+func iptStock(r *iptRule) bool {
+	if (r.chain != "ufw-before-input" && r.chain != "ufw6-before-input") || r.match.proto != "udp" || len(r.match.ports) == 0 {
+		return false
+	}
+	within := func(ports []PortRange, port int) bool {
+		for _, p := range ports {
+			if p.From != port || p.To != port {
+				return false
+			}
+		}
+		return len(ports) > 0
+	}
+	for _, s := range iptStockAccepts {
+		if !within(r.match.ports, s.dport) || !iptWithin(r.match.from, s.from) || !iptWithin(r.match.to, s.to) {
+			continue
+		}
+		if s.sport == 0 {
+			return true
+		}
+		for _, sports := range r.sports {
+			if within(sports, s.sport) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// iptWithin is true when every address of addr (an address or
+// "ADDR/BITS"; "" for any) lies in prefix ("" for any).
+func iptWithin(addr, prefix string) bool {
+	if prefix == "" {
+		return true
+	}
+	outer, err := netip.ParsePrefix(prefix)
+	if err != nil || addr == "" {
+		return false
+	}
+	inner, err := netip.ParsePrefix(addr)
+	if err != nil {
+		a, err := netip.ParseAddr(addr)
+		if err != nil {
+			return false
+		}
+		inner = netip.PrefixFrom(a, a.BitLen())
+	}
+	return inner.Addr().Is4() == outer.Addr().Is4() && inner.Bits() >= outer.Bits() && outer.Contains(inner.Addr())
+}
+
+// ChainPolicies returns the policy of the built-in chains of the filter table from iptables-save or ip6tables-save output, e.g. {"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}.
 //
 // User chains, whose policy iptables-save prints as "-", are left out; the
 // map is empty when the output has no filter table. It reads what it can
@@ -211,28 +476,43 @@ var iptValueOpts = map[string]bool{
 	"-m": true, "--match": true,
 	"--dport": true, "--destination-port": true,
 	"--dports": true, "--destination-ports": true, "--ports": true,
+	"--sport": true, "--source-port": true,
+	"--sports": true, "--source-ports": true,
 	"--state": true, "--ctstate": true,
 	"--comment": true,
 }
 
+// iptRule is a "-A CHAIN …" line of table filter or nat.
+type iptRule struct {
+	line          int    // 1-based
+	text          string // as printed
+	chain, target string // target is that of -j or -g, "" without
+	match         iptMatch
+	// skip is true when the rule matches no new TCP or UDP connection from
+	// another host: on -i lo, for states without NEW, of another protocol,
+	// with no port in all its port matches, or (nat) to a loopback address.
+	skip bool
+	// sports are its source port matches (--sport, --sports), negated ones
+	// left out.
+	sports  [][]PortRange
+	comment string // its comments, joined by a blank
+}
+
 // parseIptRule reads the words of a "-A CHAIN …" line of table filter or
-// nat; ok is false when the rule is not one ParseIptablesSave returns.
-func parseIptRule(toks []iptToken, table string) (r Rule, ok bool, err error) {
+// nat, but for its line and text.
+func parseIptRule(toks []iptToken, table string) (*iptRule, error) {
 	if len(toks) < 2 || toks[1].quoted || toks[1].s == "" {
-		return Rule{}, false, errors.New("-A without a chain")
+		return nil, errors.New("-A without a chain")
 	}
-	chain, target := toks[1].s, ""
-	skip := false
-	proto := ""              // "" any, tcp, udp, or another protocol
+	r := &iptRule{chain: toks[1].s}
 	var dports [][]PortRange // what each --dport/--dports allows
 	var comments []string
-	r = Rule{Action: "allow", Direction: "in", FromAnywhere: true}
 	neg := false
 	for k := 2; k < len(toks); k++ {
 		t := toks[k]
 		if !t.quoted && t.s == "!" {
 			if neg {
-				return Rule{}, false, errors.New(`"! !"`)
+				return nil, errors.New(`"! !"`)
 			}
 			neg = true
 			continue
@@ -244,14 +524,14 @@ func parseIptRule(toks []iptToken, table string) (r Rule, ok bool, err error) {
 			continue
 		}
 		if k+1 == len(toks) {
-			return Rule{}, false, fmt.Errorf("%s without a value", opt)
+			return nil, fmt.Errorf("%s without a value", opt)
 		}
 		k++
 		v := toks[k]
 		if !v.quoted && v.s == "!" {
 			// iptables before 1.4.3 printed "--dport ! 22".
 			if neg || k+1 == len(toks) {
-				return Rule{}, false, fmt.Errorf("%s without a value", opt)
+				return nil, fmt.Errorf("%s without a value", opt)
 			}
 			neg = true
 			k++
@@ -281,36 +561,43 @@ func parseIptRule(toks []iptToken, table string) (r Rule, ok bool, err error) {
 					p = ""
 				}
 			}
-			proto = p
+			r.match.proto = p
 		case "-s", "--source", "--src":
 			if !negated && !iptAnyAddr(val) {
-				r.From, r.FromAnywhere = val, false
+				r.match.from = val
 			}
 		case "-d", "--destination", "--dst":
 			if !negated && !iptAnyAddr(val) {
-				r.To = val
+				r.match.to = val
 				if table == "nat" && iptLoopback(val) {
-					skip = true // reachable from the host only
+					r.skip = true // reachable from the host only
 				}
 			}
 		case "-i", "--in-interface":
 			if !negated {
-				r.Interface = val
+				r.match.iface = val
 				if val == "lo" {
-					skip = true
+					r.skip = true
 				}
 			}
 		case "-j", "--jump", "-g", "--goto":
-			target = val
+			r.target = val
 		case "--dport", "--destination-port", "--dports", "--destination-ports", "--ports":
 			list := opt == "--dports" || opt == "--destination-ports" || opt == "--ports"
 			ports, err := iptPorts(val, list)
 			if err != nil {
-				return Rule{}, false, err
+				return nil, err
 			}
 			// --ports matches the source port too: any destination port.
 			if !negated && opt != "--ports" {
 				dports = append(dports, ports)
+			}
+		case "--sport", "--source-port", "--sports", "--source-ports":
+			// Read only to tell ufw's stock rules; one that does not
+			// parse restricts nothing.
+			list := opt == "--sports" || opt == "--source-ports"
+			if ports, err := iptPorts(val, list); err == nil && !negated {
+				r.sports = append(r.sports, ports)
 			}
 		case "--state", "--ctstate":
 			isNew := false
@@ -320,34 +607,29 @@ func parseIptRule(toks []iptToken, table string) (r Rule, ok bool, err error) {
 				}
 			}
 			if isNew == negated {
-				skip = true // established, related, invalid… only
+				r.skip = true // established, related, invalid… only
 			}
 		case "--comment":
 			comments = append(comments, val)
 		}
 	}
 	if neg {
-		return Rule{}, false, errors.New(`"!" at the end`)
+		return nil, errors.New(`"!" at the end`)
 	}
-	wantChain, wantTarget := "INPUT", "ACCEPT"
-	if table == "nat" {
-		wantChain, wantTarget = "DOCKER", "DNAT"
-	}
-	if skip || chain != wantChain || target != wantTarget || (proto != "" && proto != "tcp" && proto != "udp") {
-		return Rule{}, false, nil
+	if p := r.match.proto; p != "" && p != "tcp" && p != "udp" {
+		r.skip = true
 	}
 	for k, ports := range dports {
 		if k == 0 {
-			r.Ports = ports
+			r.match.ports = ports
 			continue
 		}
-		if r.Ports = iptIntersect(r.Ports, ports); len(r.Ports) == 0 {
-			return Rule{}, false, nil // no port matches both
+		if r.match.ports = iptIntersect(r.match.ports, ports); len(r.match.ports) == 0 {
+			r.skip = true // no port matches both
 		}
 	}
-	r.Proto = proto
-	r.Comment = strings.Join(comments, " ")
-	return r, true, nil
+	r.comment = strings.Join(comments, " ")
+	return r, nil
 }
 
 // iptPorts reads a --dport value ("22", "1000:2000", ":1023", "1024:") or,

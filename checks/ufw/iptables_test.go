@@ -11,8 +11,22 @@ package ufw
 // publishing 8080->80 on every address and another 6379 on 127.0.0.1 only
 // (DOCKER, DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2 in filter; PREROUTING,
 // OUTPUT, POSTROUTING and DOCKER in nat), added by hand with iptables.
+//
+// testdata/iptables-save-ufw-chains.txt and iptables-save-ufw-chains-v6.txt
+// (the output of ip6tables-save) are real outputs of the same versions,
+// recorded the same way after
+//
+//	ufw --force reset; ufw limit 22/tcp; ufw --force enable
+//	iptables -N MYCHAIN
+//	iptables -A MYCHAIN -p tcp --dport 5432 -j ACCEPT
+//	iptables -I INPUT -s 10.0.0.0/8 -j MYCHAIN
+//	iptables -I ufw-before-input -p tcp --dport 9000 -j ACCEPT
+//	iptables -t nat -N NETAVARK-HOSTPORT-DNAT
+//	iptables -t nat -A NETAVARK-HOSTPORT-DNAT -p tcp --dport 8443 -j DNAT --to-destination 10.88.0.2:443
+//	ip6tables -A ufw6-after-input -p udp --dport 51820 -j ACCEPT
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +43,8 @@ var iptTestdata = []struct {
 }{
 	{"iptables-save-ufw-docker.txt", false},
 	{"ip6tables-save-ufw.txt", true},
+	{"iptables-save-ufw-chains.txt", false},
+	{"iptables-save-ufw-chains-v6.txt", true},
 }
 
 func iptRead(t testing.TB, name string) string {
@@ -46,8 +62,11 @@ var iptIgnore = cmpopts.IgnoreUnexported(Rule{})
 func iptPR(from, to int) PortRange { return PortRange{From: from, To: to} }
 
 // TestParseIptablesSaveRecorded spells out what the recorded outputs give:
-// the foreign INPUT rule and the DNAT of the port Docker publishes on every
-// address; not ufw's own rules, nor the DNAT on 127.0.0.1.
+// the foreign INPUT rule, the ACCEPTs added to a user chain INPUT jumps to
+// and to ufw's before/after chains, and the DNATs of the ports Docker and
+// podman publish on every address; not ufw's own rules, nor the stock ones
+// of before.rules, after.rules, before6.rules and after6.rules, nor the
+// DNAT on 127.0.0.1.
 func TestParseIptablesSaveRecorded(t *testing.T) {
 	tests := []struct {
 		name string
@@ -66,6 +85,25 @@ func TestParseIptablesSaveRecorded(t *testing.T) {
 		name: "ip6tables-save-ufw.txt",
 		v6:   true,
 		want: []Rule{},
+	}, {
+		name: "iptables-save-ufw-chains.txt",
+		want: []Rule{{
+			File: "iptables-save", Line: 58, Text: "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT",
+			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(5432, 5432)}, Proto: "tcp", From: "10.0.0.0/8",
+		}, {
+			File: "iptables-save", Line: 74, Text: "-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT",
+			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(9000, 9000)}, Proto: "tcp", FromAnywhere: true,
+		}, {
+			File: "iptables-save", Line: 119, Text: "-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.88.0.2:443",
+			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(8443, 8443)}, Proto: "tcp", FromAnywhere: true,
+		}},
+	}, {
+		name: "iptables-save-ufw-chains-v6.txt",
+		v6:   true,
+		want: []Rule{{
+			File: "ip6tables-save", Line: 61, Text: "-A ufw6-after-input -p udp -m udp --dport 51820 -j ACCEPT",
+			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(51820, 51820)}, Proto: "udp", FromAnywhere: true, V6: true,
+		}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -308,8 +346,8 @@ func TestParseIptablesSave(t *testing.T) {
 		{name: "ufw's jump", in: iptFilter("-A INPUT -j ufw-before-input"), want: none},
 		{name: "drop", in: iptFilter("-A INPUT -p tcp -m tcp --dport 23 -j DROP"), want: none},
 		{name: "reject", in: iptFilter("-A INPUT -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset"), want: none},
-		{name: "user chain", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -j f2b-sshd"), want: none},
-		{name: "goto", in: iptFilter("-A INPUT -g ACCEPT-chain"), want: none},
+		{name: "user chain without rules", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -j f2b-sshd"), want: none},
+		{name: "goto a chain without rules", in: iptFilter("-A INPUT -g ACCEPT-chain"), want: none},
 		{name: "no target", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource"), want: none},
 		{name: "ufw's rule", in: iptFilter("-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), want: none},
 		{name: "ufw6's rule", in: iptFilter("-A ufw6-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), v6: true, want: none},
@@ -426,6 +464,301 @@ func TestParseIptablesSave(t *testing.T) {
 	}
 }
 
+// TestParseIptablesSaveChains: the ACCEPTs of user chains reached from
+// INPUT and of ufw's before/after chains, with the restrictions of the
+// jumps; the DNATs of podman's chains.
+func TestParseIptablesSaveChains(t *testing.T) {
+	// at is the rule of line n, from anywhere, on every port, for every
+	// protocol; edit changes it.
+	at := func(n int, line string, edit func(*Rule)) Rule {
+		r := Rule{File: "iptables-save", Line: n, Text: line, Action: "allow", Direction: "in", FromAnywhere: true}
+		if edit != nil {
+			edit(&r)
+		}
+		return r
+	}
+	tcp := func(ports ...PortRange) func(*Rule) {
+		return func(r *Rule) { r.Proto, r.Ports = "tcp", ports }
+	}
+	udp := func(ports ...PortRange) func(*Rule) {
+		return func(r *Rule) { r.Proto, r.Ports = "udp", ports }
+	}
+	from := func(src string, edit func(*Rule)) func(*Rule) {
+		return func(r *Rule) {
+			if edit != nil {
+				edit(r)
+			}
+			r.From, r.FromAnywhere = src, false
+		}
+	}
+	// nested are n chains C1 … Cn, INPUT jumping to C1 from 10.0.0.0/8,
+	// Cn accepting on line n+3.
+	nested := func(n int) string {
+		rules := []string{"-A INPUT -s 10.0.0.0/8 -j C1"}
+		for k := 1; k < n; k++ {
+			rules = append(rules, fmt.Sprintf("-A C%d -j C%d", k, k+1))
+		}
+		return iptFilter(append(rules, fmt.Sprintf("-A C%d -p tcp -m tcp --dport 22 -j ACCEPT", n))...)
+	}
+	none := []Rule{}
+	tests := []struct {
+		name string
+		in   string
+		want []Rule
+	}{
+		{
+			name: "the source of the jump",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -j MYCHAIN", "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT"),
+			want: []Rule{at(4, "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT", from("10.0.0.0/8", tcp(iptPR(5432, 5432))))},
+		},
+		{
+			name: "goto",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -g MYCHAIN", "-A MYCHAIN -j ACCEPT"),
+			want: []Rule{at(4, "-A MYCHAIN -j ACCEPT", from("10.0.0.0/8", nil))},
+		},
+		{
+			name: "long forms",
+			in:   iptFilter("-A INPUT --source 10.0.0.0/8 --jump A", "-A A --goto B", "-A B --jump ACCEPT"),
+			want: []Rule{at(5, "-A B --jump ACCEPT", from("10.0.0.0/8", nil))},
+		},
+		{
+			name: "the rule's own source",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -j MYCHAIN", "-A MYCHAIN -s 10.1.0.0/16 -j ACCEPT"),
+			want: []Rule{at(4, "-A MYCHAIN -s 10.1.0.0/16 -j ACCEPT", from("10.1.0.0/16", nil))},
+		},
+		{
+			name: "negated source of the jump: from anywhere",
+			in:   iptFilter("-A INPUT ! -s 10.0.0.0/8 -j MYCHAIN", "-A MYCHAIN -p tcp -m tcp --dport 80 -j ACCEPT"),
+			want: []Rule{at(4, "-A MYCHAIN -p tcp -m tcp --dport 80 -j ACCEPT", tcp(iptPR(80, 80)))},
+		},
+		{
+			name: "interface, destination, protocol and ports of the jump",
+			in:   iptFilter("-A INPUT -d 192.0.2.1/32 -i eth0 -p tcp -m multiport --dports 80,443,8000:9000 -j WEB", "-A WEB -j ACCEPT"),
+			want: []Rule{at(4, "-A WEB -j ACCEPT", func(r *Rule) {
+				tcp(iptPR(80, 80), iptPR(443, 443), iptPR(8000, 9000))(r)
+				r.Interface, r.To = "eth0", "192.0.2.1/32"
+			})},
+		},
+		{
+			name: "the ports of both",
+			in:   iptFilter("-A INPUT -p tcp -m multiport --dports 80,443,8000:9000 -j WEB", "-A WEB -p tcp -m tcp --dport 8080:9100 -j ACCEPT"),
+			want: []Rule{at(4, "-A WEB -p tcp -m tcp --dport 8080:9100 -j ACCEPT", tcp(iptPR(8080, 9000)))},
+		},
+		{
+			name: "the ports of the rule",
+			in:   iptFilter("-A INPUT -i eth1 -j WEB", "-A WEB -i eth0 -p tcp -m tcp --dport 443 -j ACCEPT"),
+			want: []Rule{at(4, "-A WEB -i eth0 -p tcp -m tcp --dport 443 -j ACCEPT", func(r *Rule) { tcp(iptPR(443, 443))(r); r.Interface = "eth0" })},
+		},
+		{name: "no port in both", in: iptFilter("-A INPUT -p tcp -m tcp --dport 80 -j WEB", "-A WEB -p tcp -m tcp --dport 22 -j ACCEPT"), want: none},
+		{name: "another protocol than the jump's", in: iptFilter("-A INPUT -p tcp -j A", "-A A -p udp -m udp --dport 53 -j ACCEPT"), want: none},
+		{name: "jump on lo", in: iptFilter("-A INPUT -i lo -j A", "-A A -p tcp -m tcp --dport 80 -j ACCEPT"), want: none},
+		{name: "jump for established connections", in: iptFilter("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j A", "-A A -j ACCEPT"), want: none},
+		{name: "jump of icmp", in: iptFilter("-A INPUT -p icmp -j A", "-A A -j ACCEPT"), want: none},
+		{name: "lo below a jump", in: iptFilter("-A INPUT -s 10.0.0.0/8 -j A", "-A A -i lo -j ACCEPT"), want: none},
+		{
+			name: "udp jump, rule of any protocol",
+			in:   iptFilter("-A INPUT -p udp -m udp --dport 51820 -j VPN", "-A VPN -j ACCEPT"),
+			want: []Rule{at(4, "-A VPN -j ACCEPT", udp(iptPR(51820, 51820)))},
+		},
+		{
+			name: "nested, the nearest restriction",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -i eth0 -j A", "-A A -s 10.1.0.0/16 -p tcp -j B", "-A B -m tcp --dport 22 -j ACCEPT"),
+			want: []Rule{at(5, "-A B -m tcp --dport 22 -j ACCEPT", from("10.1.0.0/16", func(r *Rule) { tcp(iptPR(22, 22))(r); r.Interface = "eth0" }))},
+		},
+		{
+			name: "chains filled after they are referenced",
+			in:   iptFilter("-A B -p tcp -m tcp --dport 3306 -j ACCEPT", "-A INPUT -j A", "-A A -s 192.168.0.0/16 -j B"),
+			want: []Rule{at(3, "-A B -p tcp -m tcp --dport 3306 -j ACCEPT", from("192.168.0.0/16", tcp(iptPR(3306, 3306))))},
+		},
+		{
+			name: "DROP, REJECT and RETURN before: still counted",
+			in:   iptFilter("-A INPUT -j DROP", "-A INPUT -j A", "-A A -p tcp -j REJECT", "-A A -j RETURN", "-A A -p tcp -m tcp --dport 80 -j ACCEPT"),
+			want: []Rule{at(7, "-A A -p tcp -m tcp --dport 80 -j ACCEPT", tcp(iptPR(80, 80)))},
+		},
+		{
+			name: "reached twice alike: once",
+			in:   iptFilter("-A INPUT -j A", "-A INPUT -p tcp -j B", "-A B -j A", "-A A -p tcp -j ACCEPT"),
+			want: []Rule{at(6, "-A A -p tcp -j ACCEPT", tcp())},
+		},
+		{
+			name: "reached with other restrictions: once for each",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -j A", "-A INPUT -s 192.168.0.0/16 -j A", "-A INPUT -s 10.0.0.0/8 -j A", "-A A -p tcp -m tcp --dport 22 -j ACCEPT"),
+			want: []Rule{
+				at(6, "-A A -p tcp -m tcp --dport 22 -j ACCEPT", from("10.0.0.0/8", tcp(iptPR(22, 22)))),
+				at(6, "-A A -p tcp -m tcp --dport 22 -j ACCEPT", from("192.168.0.0/16", tcp(iptPR(22, 22)))),
+			},
+		},
+		{
+			name: "loop",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -j A", "-A A -j B", "-A B -p tcp -j A", "-A B -j ACCEPT", "-A A -j A"),
+			want: []Rule{
+				at(6, "-A B -j ACCEPT", from("10.0.0.0/8", nil)),
+				at(6, "-A B -j ACCEPT", from("10.0.0.0/8", tcp())),
+			},
+		},
+		{
+			name: "16 nested jumps",
+			in:   nested(16),
+			want: []Rule{at(19, "-A C16 -p tcp -m tcp --dport 22 -j ACCEPT", from("10.0.0.0/8", tcp(iptPR(22, 22))))},
+		},
+		{
+			name: "17 nested jumps: from anywhere",
+			in:   nested(17),
+			want: []Rule{at(20, "-A C17 -p tcp -m tcp --dport 22 -j ACCEPT", tcp(iptPR(22, 22)))},
+		},
+		{name: "a chain of FORWARD", in: iptFilter("-A FORWARD -j A", "-A A -j ACCEPT"), want: none},
+		{name: "a chain no one jumps to", in: iptFilter("-A f2b-sshd -j ACCEPT"), want: none},
+		{name: "jump to a built-in chain", in: iptFilter("-A INPUT -j FORWARD", "-A FORWARD -j ACCEPT"), want: none},
+		{name: "ufw's chains are not followed", in: iptFilter("-A INPUT -j ufw-user-input", "-A INPUT -j ufw6-user-input", "-A ufw-user-input -j ACCEPT", "-A ufw6-user-input -j ACCEPT"), want: none},
+		{name: "nor from a user chain", in: iptFilter("-A INPUT -j A", "-A A -j ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT"), want: none},
+		{
+			name: "ufw's before and after chains",
+			in: iptFilter("-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT", "-A ufw-after-input -s 203.0.113.0/24 -j ACCEPT",
+				"-A ufw6-before-input -p udp -m udp --dport 51820 -j ACCEPT", "-A ufw6-after-input -p tcp -m tcp --dport 25 -j ACCEPT"),
+			want: []Rule{
+				at(3, "-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT", tcp(iptPR(9000, 9000))),
+				at(4, "-A ufw-after-input -s 203.0.113.0/24 -j ACCEPT", from("203.0.113.0/24", nil)),
+				at(5, "-A ufw6-before-input -p udp -m udp --dport 51820 -j ACCEPT", udp(iptPR(51820, 51820))),
+				at(6, "-A ufw6-after-input -p tcp -m tcp --dport 25 -j ACCEPT", tcp(iptPR(25, 25))),
+			},
+		},
+		{
+			name: "a user chain of ufw's before chain",
+			in:   iptFilter("-A ufw-before-input -j ufw-not-local", "-A ufw-not-local -j ACCEPT", "-A ufw-before-input -i eth0 -j ADMIN", "-A ADMIN -p tcp -m tcp --dport 8080 -j ACCEPT"),
+			want: []Rule{at(6, "-A ADMIN -p tcp -m tcp --dport 8080 -j ACCEPT", func(r *Rule) { tcp(iptPR(8080, 8080))(r); r.Interface = "eth0" })},
+		},
+		{
+			name: "ufw's stock ACCEPTs",
+			in: iptFilter("-A ufw-before-input -i lo -j ACCEPT",
+				"-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+				"-A ufw-before-input -m state --state RELATED,ESTABLISHED -j ACCEPT",
+				"-A ufw-before-input -p icmp -m icmp --icmp-type 8 -j ACCEPT",
+				"-A ufw-before-input -p udp -m udp --sport 67 --dport 68 -j ACCEPT",
+				"-A ufw-before-input -d 224.0.0.251/32 -p udp -m udp --dport 5353 -j ACCEPT",
+				"-A ufw-before-input -d 239.255.255.250/32 -p udp -m udp --dport 1900 -j ACCEPT",
+				"-A ufw-before-input -p udp -d 224.0.0.251 --dport 5353 -j ACCEPT",
+				"-A ufw6-before-input -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT",
+				"-A ufw6-before-input -s fe80::/10 -d fe80::/10 -p udp -m udp --sport 547 --dport 546 -j ACCEPT",
+				"-A ufw6-before-input -d ff02::fb/128 -p udp -m udp --dport 5353 -j ACCEPT",
+				"-A ufw6-before-input -d ff02::f/128 -p udp -m udp --dport 1900 -j ACCEPT",
+				"-A ufw-after-input -p udp -m udp --dport 137 -j ufw-skip-to-policy-input",
+				"-A ufw-after-input -m addrtype --dst-type BROADCAST -j ufw-skip-to-policy-input",
+				"-A ufw-skip-to-policy-input -j ACCEPT"),
+			want: none,
+		},
+		{
+			name: "narrower than ufw's stock ACCEPTs",
+			in: iptFilter("-A ufw-before-input -i eth0 -p udp -m udp --sport 67 --dport 68 -j ACCEPT",
+				"-A ufw-before-input -p udp -m multiport --sports 67 -m udp --dport 68 -j ACCEPT",
+				"-A ufw6-before-input -s fe80::1/128 -d fe80::/64 -p udp -m udp --sport 547 --dport 546 -j ACCEPT"),
+			want: none,
+		},
+		{
+			name: "broader than ufw's stock ACCEPTs",
+			in: iptFilter("-A ufw-before-input -p udp -m udp --dport 68 -j ACCEPT",
+				"-A ufw-before-input -p udp -m udp ! --sport 67 --dport 68 -j ACCEPT",
+				"-A ufw-before-input -p udp -m udp --sport 67:1024 --dport 68 -j ACCEPT",
+				"-A ufw-before-input -p udp -m multiport --ports 67 -m udp --dport 68 -j ACCEPT",
+				"-A ufw-before-input -d 224.0.0.0/4 -p udp -m udp --dport 5353 -j ACCEPT",
+				"-A ufw-before-input ! -d 224.0.0.251/32 -p udp -m udp --dport 5353 -j ACCEPT",
+				"-A ufw-before-input -d 224.0.0.251/32 -p udp -m udp --dport 5354 -j ACCEPT",
+				"-A ufw-before-input -d 224.0.0.251/32 -p tcp -m tcp --dport 5353 -j ACCEPT",
+				"-A ufw-before-input -d 224.0.0.251/32 -p udp -j ACCEPT",
+				"-A ufw6-before-input -d fe80::/10 -p udp -m udp --sport 547 --dport 546 -j ACCEPT",
+				"-A ufw-after-input -p udp -m udp --sport 67 --dport 68 -j ACCEPT",
+				"-A DHCP -p udp -m udp --sport 67 --dport 68 -j ACCEPT",
+				"-A INPUT -j DHCP"),
+			want: []Rule{
+				at(3, "-A ufw-before-input -p udp -m udp --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+				at(4, "-A ufw-before-input -p udp -m udp ! --sport 67 --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+				at(5, "-A ufw-before-input -p udp -m udp --sport 67:1024 --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+				at(6, "-A ufw-before-input -p udp -m multiport --ports 67 -m udp --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+				at(7, "-A ufw-before-input -d 224.0.0.0/4 -p udp -m udp --dport 5353 -j ACCEPT", func(r *Rule) { udp(iptPR(5353, 5353))(r); r.To = "224.0.0.0/4" }),
+				at(8, "-A ufw-before-input ! -d 224.0.0.251/32 -p udp -m udp --dport 5353 -j ACCEPT", udp(iptPR(5353, 5353))),
+				at(9, "-A ufw-before-input -d 224.0.0.251/32 -p udp -m udp --dport 5354 -j ACCEPT", func(r *Rule) { udp(iptPR(5354, 5354))(r); r.To = "224.0.0.251/32" }),
+				at(10, "-A ufw-before-input -d 224.0.0.251/32 -p tcp -m tcp --dport 5353 -j ACCEPT", func(r *Rule) { tcp(iptPR(5353, 5353))(r); r.To = "224.0.0.251/32" }),
+				at(11, "-A ufw-before-input -d 224.0.0.251/32 -p udp -j ACCEPT", func(r *Rule) { udp()(r); r.To = "224.0.0.251/32" }),
+				at(12, "-A ufw6-before-input -d fe80::/10 -p udp -m udp --sport 547 --dport 546 -j ACCEPT", func(r *Rule) { udp(iptPR(546, 546))(r); r.To = "fe80::/10" }),
+				at(13, "-A ufw-after-input -p udp -m udp --sport 67 --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+				at(14, "-A DHCP -p udp -m udp --sport 67 --dport 68 -j ACCEPT", udp(iptPR(68, 68))),
+			},
+		},
+		{
+			name: "podman's published ports",
+			in: "*nat\n:NETAVARK-HOSTPORT-DNAT - [0:0]\n:CNI-HOSTPORT-DNAT - [0:0]\n" +
+				"-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8080 -m comment --comment \"dnat name: podman id: 6a4f\" -j NETAVARK-DN-1D8721804F16F\n" +
+				"-A NETAVARK-DN-1D8721804F16F -s 10.88.0.0/16 -p tcp -m tcp --dport 8080 -j NETAVARK-HOSTPORT-SETMARK\n" +
+				"-A NETAVARK-DN-1D8721804F16F -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:80\n" +
+				"-A CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 8443 -j CNI-DN-4e5e0dd6b1e3e0d3b5a8a\n" +
+				"-A CNI-DN-4e5e0dd6b1e3e0d3b5a8a -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.88.0.3:443\n" +
+				"-A CNI-DN-4e5e0dd6b1e3e0d3b5a8a -d 127.0.0.1/32 -p tcp -m tcp --dport 6379 -j DNAT --to-destination 10.88.0.4:6379\n" +
+				"-A NETAVARK-HOSTPORT-DNAT -p udp -m udp --dport 53 -j DNAT --to-destination 10.89.0.2:53\n" +
+				"-A CNI-HOSTPORT-DNAT -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.88.0.5:80\n" +
+				"-A CNI-HOSTPORT-MASQ -j MASQUERADE\n" +
+				"-A PODMAN-OTHER -p tcp -m tcp --dport 81 -j DNAT --to-destination 10.88.0.6:80\n" +
+				"COMMIT\n",
+			want: []Rule{
+				at(6, "-A NETAVARK-DN-1D8721804F16F -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:80", tcp(iptPR(8080, 8080))),
+				at(8, "-A CNI-DN-4e5e0dd6b1e3e0d3b5a8a -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.88.0.3:443", tcp(iptPR(8443, 8443))),
+				at(10, "-A NETAVARK-HOSTPORT-DNAT -p udp -m udp --dport 53 -j DNAT --to-destination 10.89.0.2:53", udp(iptPR(53, 53))),
+				at(11, "-A CNI-HOSTPORT-DNAT -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.88.0.5:80", func(r *Rule) { tcp(iptPR(80, 80))(r); r.To = "192.0.2.1/32" }),
+			},
+		},
+		{
+			name: "in the order of lines, across tables",
+			in: iptFilter("-A A -j ACCEPT", "-A INPUT -p tcp -m tcp --dport 1 -j ACCEPT", "-A INPUT -j A") +
+				iptNat("-A DOCKER -p tcp -m tcp --dport 2 -j DNAT --to-destination 172.17.0.2:2") +
+				iptFilter("-A INPUT -p tcp -m tcp --dport 3 -j ACCEPT"),
+			want: []Rule{
+				at(3, "-A A -j ACCEPT", nil),
+				at(4, "-A INPUT -p tcp -m tcp --dport 1 -j ACCEPT", tcp(iptPR(1, 1))),
+				at(9, "-A DOCKER -p tcp -m tcp --dport 2 -j DNAT --to-destination 172.17.0.2:2", tcp(iptPR(2, 2))),
+				at(13, "-A INPUT -p tcp -m tcp --dport 3 -j ACCEPT", tcp(iptPR(3, 3))),
+			},
+		},
+		{name: "chains of another table", in: iptFilter("-A INPUT -j A") + "*mangle\n-A A -j ACCEPT\nCOMMIT\n", want: none},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseIptablesSave(tt.in, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got, iptIgnore); d != "" {
+				t.Errorf("(-want +got)\n%s", d)
+			}
+		})
+	}
+}
+
+// TestParseIptablesSaveManyWalks: jumps that reach chains with ever new
+// restrictions end, and what is past iptMaxSteps is counted from anywhere.
+func TestParseIptablesSaveManyWalks(t *testing.T) {
+	// 4000 sources jump to C0; C0 reaches C1 twice; C1 reaches C2 twice…
+	var rules []string
+	for k := 0; k < 4000; k++ {
+		rules = append(rules, fmt.Sprintf("-A INPUT -s 10.%d.%d.0/24 -j C0", k/256, k%256))
+	}
+	for c := 0; c < 30; c++ {
+		rules = append(rules, fmt.Sprintf("-A C%d -p tcp -j C%d", c, c+1), fmt.Sprintf("-A C%d -i eth%d -j C%d", c, c, c+1))
+	}
+	rules = append(rules, "-A C30 -p tcp -m tcp --dport 22 -j ACCEPT")
+	got, err := ParseIptablesSave(iptFilter(rules...), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anywhere := false
+	for _, r := range got {
+		if r.Line != len(rules)+2 || r.Proto != "tcp" || len(r.Ports) != 1 || r.Ports[0] != iptPR(22, 22) {
+			t.Fatalf("rule %+v", r)
+		}
+		anywhere = anywhere || (r.FromAnywhere && r.Interface == "")
+	}
+	if !anywhere || len(got) > iptMaxSteps {
+		t.Errorf("%d rules, one from anywhere on any interface: %v", len(got), anywhere)
+	}
+}
+
 func TestParseIptablesSaveErrors(t *testing.T) {
 	long := "-A INPUT -m comment --comment \"" + strings.Repeat("x", 200) + "\" -p tcp -m tcp --dport " + strings.Repeat("9", 200) + " -j ACCEPT"
 	tests := []struct {
@@ -482,6 +815,10 @@ func TestChainPolicies(t *testing.T) {
 	}{
 		{"iptables-save", iptRead(t, "iptables-save-ufw-docker.txt"), map[string]string{"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}},
 		{"ip6tables-save", iptRead(t, "ip6tables-save-ufw.txt"), map[string]string{"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}},
+		{"iptables-save with a user chain", iptRead(t, "iptables-save-ufw-chains.txt"), map[string]string{"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}},
+		{"ip6tables-save, chains", iptRead(t, "iptables-save-ufw-chains-v6.txt"), map[string]string{"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}},
+		{"ip6tables-save by hand", "*filter\n:INPUT ACCEPT [3:240]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:ufw6-before-input - [0:0]\n-A INPUT -j ufw6-before-input\n-A ufw6-before-input -s fe80::/10 -p ipv6-icmp -j ACCEPT\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
+			map[string]string{"INPUT": "ACCEPT", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}},
 		{"empty", "", map[string]string{}},
 		{"no filter table", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n", map[string]string{}},
 		{"filter after nat", "*nat\n:INPUT DROP [0:0]\nCOMMIT\n*filter\n:INPUT ACCEPT [12:3456]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER - [0:0]\nCOMMIT\n",
@@ -504,6 +841,9 @@ func FuzzParseIptablesSave(f *testing.F) {
 	}
 	f.Add(iptFilter(`-A INPUT ! -s 10.0.0.0/8 ! -i lo -p tcp -m multiport --dports 80,443,1000:2000 -m tcp --dport 400:1500 -m conntrack ! --ctstate INVALID -m comment --comment "a \"b\" \\" -j ACCEPT`), false)
 	f.Add(iptNat("-A DOCKER -d ::1/128 ! -i docker0 -p tcp -m tcp --dport ! 8080 -j DNAT --to-destination [fd00::2]:80\r"), true)
+	f.Add(iptFilter("-A INPUT -s 10.0.0.0/8 -i eth0 -p tcp -m multiport --dports 80,443 -j A", "-A A -g B", "-A B -p tcp -m tcp --dport 443 -j ACCEPT", "-A B -j A",
+		"-A ufw-before-input -p udp -m udp --sport 67 --dport 68 -j ACCEPT", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -j ACCEPT"), false)
+	f.Add(iptNat("-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8080 -j NETAVARK-DN-1D8721804F16F", "-A NETAVARK-DN-1D8721804F16F -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:80"), false)
 	f.Fuzz(func(t *testing.T, out string, v6 bool) {
 		_ = ChainPolicies(out)
 		rules, err := ParseIptablesSave(out, v6)

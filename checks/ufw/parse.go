@@ -900,6 +900,9 @@ func parseSSAddr(s string) (Socket, error) {
 		return Socket{}, fmt.Errorf("bad interface in %q", s)
 	}
 	sock := Socket{Addr: host, Port: int(port)}
+	// A socket bound to the loopback device (SO_BINDTODEVICE, shown as
+	// ADDR%lo) takes no connection from other machines.
+	sock.Loopback = zone == "lo"
 	if ip == "*" {
 		return sock, nil
 	}
@@ -907,7 +910,14 @@ func parseSSAddr(s string) (Socket, error) {
 	if err != nil {
 		return Socket{}, fmt.Errorf("bad address %q", s)
 	}
-	sock.Loopback = a.Unmap().IsLoopback()
+	if a.Is4In6() {
+		// An IPv4-mapped address takes IPv4 connections: IPv4 rules apply.
+		sock.Addr = a.Unmap().String()
+		if zone != "" {
+			sock.Addr += "%" + zone
+		}
+	}
+	sock.Loopback = sock.Loopback || a.Unmap().IsLoopback()
 	return sock, nil
 }
 
@@ -951,7 +961,8 @@ func ParseProcNetTCP(content string, v6 bool) ([]Socket, error) {
 			b[w], b[w+1], b[w+2], b[w+3] = b[w+3], b[w+2], b[w+1], b[w]
 		}
 		a, _ := netip.AddrFromSlice(b)
-		socks = append(socks, Socket{Addr: a.String(), Port: int(port), Loopback: a.Unmap().IsLoopback()})
+		// An IPv4-mapped address takes IPv4 connections: IPv4 rules apply.
+		socks = append(socks, Socket{Addr: a.Unmap().String(), Port: int(port), Loopback: a.Unmap().IsLoopback()})
 	}
 	return socks, nil
 }

@@ -642,7 +642,7 @@ func TestParseSS(t *testing.T) {
 			{Addr: "::", Port: 22, Process: "sshd"},
 			{Addr: "::", Port: 80, Process: "nginx"},
 			{Addr: "*", Port: 8080, Process: "apache2"},
-			{Addr: "::ffff:127.0.0.1", Port: 6379, Loopback: true, Process: "redis-server"},
+			{Addr: "127.0.0.1", Port: 6379, Loopback: true, Process: "redis-server"}, // IPv4-mapped: IPv4 rules apply
 			{Addr: "fe80::1%eth0", Port: 8443, Process: "Web Content"},
 			{Addr: "::1", Port: 631, Loopback: true},
 		},
@@ -672,6 +672,15 @@ func TestParseSS(t *testing.T) {
 		want := []Socket{{Addr: "*", Port: 22, Process: "sshd"}}
 		if err != nil || !cmp.Equal(want, got) {
 			t.Errorf("got %v, %v; want %v", got, err, want)
+		}
+	})
+	// Found by a tester: a socket bound to lo is not exposed, and an
+	// IPv4-mapped one is reached by IPv4 rules.
+	t.Run("bound to lo, IPv4-mapped", func(t *testing.T) {
+		got, err := ParseSS("LISTEN 0 5 0.0.0.0%lo:8089 0.0.0.0:*\nLISTEN 0 5 [::ffff:10.9.9.1]:8085 *:*\nLISTEN 0 5 [::ffff:10.9.9.1%eth0]:8086 *:*\n")
+		want := []Socket{{Addr: "0.0.0.0%lo", Port: 8089, Loopback: true}, {Addr: "10.9.9.1", Port: 8085}, {Addr: "10.9.9.1%eth0", Port: 8086}}
+		if d := cmp.Diff(want, got); err != nil || d != "" {
+			t.Errorf("err %v, (-want +got)\n%s", err, d)
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
@@ -709,7 +718,7 @@ func TestParseProcNetTCP(t *testing.T) {
 		want: []Socket{
 			{Addr: "::", Port: 22},
 			{Addr: "::1", Port: 631, Loopback: true},
-			{Addr: "::ffff:127.0.0.1", Port: 6379, Loopback: true},
+			{Addr: "127.0.0.1", Port: 6379, Loopback: true}, // IPv4-mapped: IPv4 rules apply
 			{Addr: "2001:db8::1", Port: 443},
 		},
 	}, {

@@ -223,6 +223,25 @@ func TestUFWNotAskable(t *testing.T) {
 			t.Errorf("exit %d, NET-01 = %+v, want fail: ufw is not installed (stderr %q)", code, r, stderr)
 		}
 	})
+	t.Run("cut short", func(t *testing.T) {
+		t.Parallel()
+		n := ufwtest.New(t, ufwtest.Options{})
+		n.UFW(t, hardened...)
+		short := filepath.Join(n.Dir, "ufw")
+		if err := os.WriteFile(short, []byte("#!/bin/sh\necho 'Status: active'\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		n.MustRun(t, "mount", "--bind", short, "/usr/sbin/ufw")
+		code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+		for _, id := range []string{"NET-01", "NET-02", "NET-03", "NET-04", "NET-05", "NET-06"} {
+			if results[id].Status != checks.StatusError {
+				t.Errorf("%s is %s, want error: %+v", id, results[id].Status, results[id].Findings)
+			}
+		}
+		if code != checks.ExitError {
+			t.Errorf("exit %d, want 2; stderr %q", code, stderr)
+		}
+	})
 	t.Run("failing", func(t *testing.T) {
 		t.Parallel()
 		n := ufwtest.New(t, ufwtest.Options{})
@@ -247,18 +266,21 @@ func TestUFWNotAskable(t *testing.T) {
 
 // TestUFWBypassed: rules outside ufw's chains, read from a real
 // iptables-save, let connections in that ufw's rules never judge: an
-// ACCEPT in INPUT for the database port fails NET-03, and a port Docker
+// ACCEPT for the database port in a chain INPUT jumps to fails NET-03, and a port Docker
 // publishes (a DNAT in its DOCKER chain) fails NET-05.
 func TestUFWBypassed(t *testing.T) {
 	ufwtest.Require(t)
 	t.Parallel()
 	n := ufwtest.New(t, ufwtest.Options{})
 	n.UFW(t, "default deny incoming", "limit 22/tcp", "logging on", "--force enable")
-	n.MustRun(t, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "5432", "-j", "ACCEPT")
+	// The ACCEPT sits in a chain of its own that INPUT jumps to.
+	n.MustRun(t, "iptables", "-N", "MYCHAIN")
+	n.MustRun(t, "iptables", "-A", "MYCHAIN", "-p", "tcp", "--dport", "5432", "-j", "ACCEPT")
+	n.MustRun(t, "iptables", "-I", "INPUT", "-j", "MYCHAIN")
 	n.MustRun(t, "iptables", "-t", "nat", "-N", "DOCKER")
 	n.MustRun(t, "iptables", "-t", "nat", "-A", "DOCKER", "!", "-i", "docker0", "-p", "tcp", "--dport", "8080", "-j", "DNAT", "--to-destination", "172.17.0.2:80")
 	code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
-	for id, text := range map[string]string{"NET-03": "-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT", "NET-05": "-A DOCKER ! -i docker0"} {
+	for id, text := range map[string]string{"NET-03": "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT", "NET-05": "-A DOCKER ! -i docker0"} {
 		r := results[id]
 		if r.Status != checks.StatusFail || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, text) {
 			t.Errorf("%s = %+v, want one failure naming %q (stderr %q)", id, r, text, stderr)
@@ -271,5 +293,22 @@ func TestUFWBypassed(t *testing.T) {
 	}
 	if code != checks.ExitFail {
 		t.Errorf("exit %d, want 1; stderr %q", code, stderr)
+	}
+}
+
+// TestUFWKernelPolicy: iptables -P INPUT ACCEPT behind ufw's back opens
+// every port no rule drops, though ufw status still says deny.
+func TestUFWKernelPolicy(t *testing.T) {
+	ufwtest.Require(t)
+	t.Parallel()
+	n := ufwtest.New(t, ufwtest.Options{})
+	n.UFW(t, "default deny incoming", "limit 22/tcp", "logging on", "--force enable")
+	n.MustRun(t, "iptables", "-P", "INPUT", "ACCEPT")
+	_, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
+	for id, text := range map[string]string{"NET-02": "kernel's INPUT policy is ACCEPT for IPv4", "NET-03": "PostgreSQL port 5432 over IPv4"} {
+		r := results[id]
+		if r.Status != checks.StatusFail || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, text) {
+			t.Errorf("%s = %+v, want one failure saying %q (stderr %q)", id, r, text, stderr)
+		}
 	}
 }

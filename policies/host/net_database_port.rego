@@ -44,6 +44,7 @@ deny contains f if {
 	ufw.opens(r)
 	ufw.covers(r, p)
 	ufw.anywhere(r)
+	not ufw.shadowed(r, p)
 	msg := sprintf("%s%s opens PostgreSQL port %d to anywhere%s%s", [ufw.rule_at(r), ufw.app(r), p, ufw.on(r), all_ports(r)])
 	f := object.union({"msg": msg}, ufw.rule_loc(r))
 }
@@ -61,10 +62,10 @@ deny contains {"msg": sprintf("%s accepts PostgreSQL port %d from anywhere: ufw'
 }
 
 # Default allow: what no rule for every source matches is let in.
-deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule denies PostgreSQL port %d: it is open to anywhere", [p])} if {
-	ufw.default_allow
+deny contains {"msg": sprintf("%s and no rule denies PostgreSQL port %d%s: it is open to anywhere", [ufw.default_why(fams), p, ufw.over(fams)])} if {
 	some p in ufw.postgres_ports
-	not ufw.first_for_all(p)
+	fams := ufw.opened_by_default(p)
+	count(fams) > 0
 }
 
 deny contains {"msg": ufw.unguarded(sprintf("%s, the PostgreSQL port", [ufw.listener(s)]))} if {

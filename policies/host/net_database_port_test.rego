@@ -90,8 +90,50 @@ test_deny_default_allow if {
 }
 
 test_allow_default_allow_with_deny_rule_first if {
-	rules := array.concat([fx.rule(1, "5432/tcp DENY IN Anywhere", "deny", [[5432, 5432]], "tcp", false)], hardened_rules)
-	count(check.deny) == 0 with input as fx.with_status({"incoming": "allow", "rules": rules})
+	denies := [
+		fx.rule(1, "5432/tcp DENY IN Anywhere", "deny", [[5432, 5432]], "tcp", false),
+		fx.rule(2, "5432/tcp (v6) DENY IN Anywhere (v6)", "deny", [[5432, 5432]], "tcp", true),
+	]
+	count(check.deny) == 0 with input as fx.with_status({"incoming": "allow", "rules": array.concat(denies, hardened_rules)})
+}
+
+# A deny for IPv4 alone leaves the port open over IPv6; one for a single
+# destination address leaves the host's other addresses open.
+test_deny_default_allow_partial_deny if {
+	v4 := fx.rule(1, "5432/tcp DENY IN Anywhere", "deny", [[5432, 5432]], "tcp", false)
+	check.deny == {{"msg": "ufw's default incoming policy is allow and no rule denies PostgreSQL port 5432 over IPv6: it is open to anywhere"}} with input as fx.with_status({"incoming": "allow", "rules": [v4]})
+	to_one := [
+		object.union(fx.rule(1, "10.9.9.7 5432/tcp DENY IN Anywhere", "deny", [[5432, 5432]], "tcp", false), {"to": "10.9.9.7"}),
+		fx.rule(2, "5432/tcp (v6) DENY IN Anywhere (v6)", "deny", [[5432, 5432]], "tcp", true),
+	]
+	check.deny == {{"msg": "ufw's default incoming policy is allow and no rule denies PostgreSQL port 5432 over IPv4: it is open to anywhere"}} with input as fx.with_status({"incoming": "allow", "rules": to_one})
+}
+
+# With IPV6=no ufw drops all IPv6: only IPv4 is open by default.
+test_deny_default_allow_ipv6_off if {
+	inp := fx.with_ufw({"ipv6": false, "status": object.union(fx.hardened_status, {"incoming": "allow", "rules": []})})
+	check.deny == {{"msg": "ufw's default incoming policy is allow and no rule denies PostgreSQL port 5432 over IPv4: it is open to anywhere"}} with input as inp
+}
+
+# iptables -P INPUT ACCEPT behind ufw's back: what no rule matches is let
+# in, whatever ufw's default says.
+test_deny_kernel_policy_accept if {
+	inp := fx.with_ufw({"input_policy": {"ipv4": "ACCEPT", "ipv6": "DROP"}, "status": object.union(fx.hardened_status, {"rules": []})})
+	check.deny == {{"msg": "the kernel's INPUT policy is ACCEPT for IPv4 although ufw's default incoming policy is deny (changed outside ufw, e.g. iptables -P INPUT ACCEPT) and no rule denies PostgreSQL port 5432 over IPv4: it is open to anywhere"}} with input as inp
+	count(check.deny) == 0 with input as fx.with_ufw({"input_policy": {"ipv4": "DROP", "ipv6": "DROP"}})
+}
+
+# ufw applies the first rule that matches: a reject before the allow
+# closes the port.
+test_allow_shadowed_by_earlier_reject if {
+	rules := [
+		fx.rule(1, "5432 REJECT IN Anywhere", "reject", [[5432, 5432]], "", false),
+		fx.rule(2, "5432/tcp ALLOW IN Anywhere", "allow", [[5432, 5432]], "tcp", false),
+	]
+	count(check.deny) == 0 with input as fx.with_rules(rules)
+	# A reject from one source only shadows nothing.
+	partial := [object.union(rules[0], {"from": "10.0.0.0/1", "from_anywhere": false}), rules[1]]
+	count(check.deny) == 1 with input as fx.with_rules(partial)
 }
 
 test_deny_inactive_listening_on_all if {

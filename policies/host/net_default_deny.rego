@@ -3,8 +3,10 @@
 # description: >-
 #   ufw's default incoming policy is deny or reject, so that only what a
 #   rule allows gets in, and its default routed policy is disabled, deny or
-#   reject, so that the host forwards nothing no rule allows. ufw not
-#   installed or inactive filters nothing, and fails this item.
+#   reject, so that the host forwards nothing no rule allows; and the
+#   kernel's INPUT policy (iptables-save) is not ACCEPT behind ufw's back.
+#   ufw not installed or inactive filters nothing, and fails this item.
+#   IPV6=no passes: ufw then drops all IPv6 traffic.
 # custom:
 #   id: NET-02
 #   severity: high
@@ -14,7 +16,8 @@
 #   recommended_action: >-
 #     Run sudo ufw default deny incoming and sudo ufw default deny routed
 #     (after allowing what the host serves, e.g. sudo ufw limit 22/tcp), and
-#     sudo ufw enable if ufw is inactive.
+#     sudo ufw enable if ufw is inactive; sudo ufw reload restores the
+#     kernel's policy if something changed it.
 package audit.host.net_default_deny
 
 import data.audit.lib.ufw
@@ -54,8 +57,7 @@ deny contains {"msg": sprintf("ufw's default routed policy is %s, not disabled, 
 	not v in {"", "allow", "disabled", "deny", "reject"}
 }
 
-# IPV6 other than yes leaves IPv6 unfiltered: the defaults apply to IPv4 alone.
-deny contains {"msg": "IPV6 is not yes in /etc/default/ufw: ufw filters no IPv6 traffic, so its default policies do not protect the host's IPv6 addresses", "path": "/etc/default/ufw"} if {
-	ufw.active
-	object.get(input.ufw, "ipv6", true) == false
+deny contains {"msg": sprintf("%s: every port no rule drops is open to the world", [ufw.default_why({fam})])} if {
+	some fam in ufw.families
+	ufw.kernel_overrides(fam)
 }

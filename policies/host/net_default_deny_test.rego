@@ -56,8 +56,11 @@ test_missing_fact_denies_nothing if {
 	count(check.error) == 0 with input as {}
 }
 
-test_deny_ipv6_unfiltered if {
-	some f in check.deny with input as fx.with_ufw({"ipv6": false})
-	contains(f.msg, "IPV6 is not yes")
-	count(check.deny) == 0 with input as fx.with_ufw({"ipv6": true})
+# With IPV6=no ufw drops all IPv6 traffic (ip6tables policies DROP): not
+# a hole.
+test_allow_ipv6_off if count(check.deny) == 0 with input as fx.with_ufw({"ipv6": false})
+
+test_deny_kernel_policy_accept if {
+	inp := fx.with_ufw({"input_policy": {"ipv4": "DROP", "ipv6": "ACCEPT"}})
+	check.deny == {{"msg": "the kernel's INPUT policy is ACCEPT for IPv6 although ufw's default incoming policy is deny (changed outside ufw, e.g. iptables -P INPUT ACCEPT): every port no rule drops is open to the world"}} with input as inp
 }

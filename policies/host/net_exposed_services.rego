@@ -6,8 +6,9 @@
 #   or not let through by ufw from anywhere. The SSH and PostgreSQL ports
 #   are NET-04's and NET-03's to judge. A rule outside ufw that accepts
 #   the port from anywhere (iptables-save: an ACCEPT in INPUT) lets it
-#   through too, and a port Docker publishes (a DNAT in its DOCKER chain)
-#   is exposed whether or not a process listens for it on the host. ufw lets a port through when
+#   through too, and a port a container runtime publishes (a DNAT in
+#   Docker's, Podman's or CNI's chains) is exposed whether or not a process
+#   listens for it on the host. ufw lets a port through when
 #   an allow or limit rule in covers it for TCP from any address (a rule
 #   for named sources, such as an application server's, is the intended
 #   restriction, as NET-03 asks for the database port); with its default
@@ -46,12 +47,13 @@ deny contains {"msg": sprintf("%s, and %s accepts it from anywhere", [what(s), u
 	ufw.reaches(r, s)
 }
 
-# Docker publishes a container's port with a DNAT, past ufw, whether or
-# not a proxy process listens on the host.
-deny contains {"msg": sprintf("Docker publishes port %d to anywhere past ufw: %s; it is not on the allowed-ports list (%s)", [p, ufw.bypass_at(r), ufw.port_list(ufw.allowed_ports)])} if {
+# A container runtime (Docker, Podman, CNI) publishes a container's port
+# with a DNAT, past ufw, whether or not a proxy process listens on the
+# host.
+deny contains {"msg": sprintf("a container's port %d is published to anywhere past ufw: %s; it is not on the allowed-ports list (%s)", [p, ufw.bypass_at(r), ufw.port_list(ufw.allowed_ports)])} if {
 	ufw.active
 	some r in ufw.bypass
-	startswith(r.text, "-A DOCKER ")
+	contains(r.text, " -j DNAT")
 	ufw.anywhere(r)
 	some range in object.get(r, "ports", [])
 	range.from == range.to
@@ -89,15 +91,28 @@ what(s) := sprintf("%s, a port not on the allowed-ports list (%s)", [ufw.listene
 # lets them in (the first such rule is named).
 through(s) := {{"msg": ufw.unguarded(what(s))}} if ufw.down
 
-through(s) := {{"msg": sprintf("%s, and ufw's default incoming policy is allow: no rule denies it", [what(s)])}} if {
-	ufw.default_allow
-	not ufw.denied_first(s.port)
+through(s) := {{"msg": sprintf("%s, and %s: no rule denies it%s", [what(s), ufw.default_why(fams), over])}} if {
+	fams := ufw.opened_by_default(s.port) & ufw.socket_families(s)
+	count(fams) > 0
+	over := only_over(fams, s)
 }
+
+# only_over names the families a socket is open in when it takes
+# connections in others too.
+only_over(fams, s) := "" if fams == ufw.socket_families(s)
+
+only_over(fams, s) := ufw.over(fams) if fams != ufw.socket_families(s)
 
 through(s) := {object.union({"msg": msg}, ufw.rule_loc(r))} if {
 	ufw.active
-	not ufw.default_allow
-	rs := [r | some r in ufw.rules; ufw.opens(r); ufw.covers(r, s.port); ufw.anywhere(r); ufw.reaches(r, s)]
+	rs := [r |
+		some r in ufw.rules
+		ufw.opens(r)
+		ufw.covers(r, s.port)
+		ufw.anywhere(r)
+		ufw.reaches(r, s)
+		not ufw.shadowed(r, s.port)
+	]
 	r := first(closest(rs, s))
 	msg := sprintf("%s, and ufw lets it through: %s%s", [what(s), ufw.rule_at(r), ufw.app(r)])
 }

@@ -160,7 +160,7 @@ test_allow_on_loopback_interface if {
 # Docker's published port is exposed past ufw, with or without a proxy
 # process listening for it.
 test_deny_docker_published_port if {
-	check.deny == {{"msg": "Docker publishes port 8080 to anywhere past ufw: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw); it is not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([fx.docker_8080])
+	check.deny == {{"msg": "a container's port 8080 is published to anywhere past ufw: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw); it is not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([fx.docker_8080])
 }
 
 test_deny_docker_proxy_socket if {
@@ -174,3 +174,18 @@ test_allow_docker_port_on_the_list if {
 }
 
 test_error_bypass_unknown if count(check.error) == 1 with input as fx.bypass_unknown
+
+# A dual-stack socket with ufw denying its port over IPv4 alone is open
+# over IPv6 by default.
+test_deny_default_allow_partial_family if {
+	sock := {"addr": "*", "port": 8080, "loopback": false, "process": "java"}
+	v4 := fx.rule(1, "8080/tcp DENY IN Anywhere", "deny", [[8080, 8080]], "tcp", false)
+	inp := fx.with_ufw({"listening": [sock], "status": object.union(fx.hardened_status, {"incoming": "allow", "rules": [v4]})})
+	check.deny == {{"msg": "java listens on *:8080, a port not on the allowed-ports list (22, 80, 443), and ufw's default incoming policy is allow: no rule denies it over IPv6"}} with input as inp
+}
+
+test_allowed_list_empty if {
+	inp := with_settings(fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [allow_redis]})}), [])
+	some f in check.deny with input as inp
+	contains(f.msg, "allowed-ports list (none)")
+}

@@ -86,10 +86,78 @@ unguarded(what) := sprintf("%s, and %s: nothing filters it", [what, down]) if co
 
 unguarded(what) := sprintf("%s, and %s%s: ufw does not filter it", [what, down, not_judged]) if count(others) > 0
 
-# default_allow: ufw is active and lets in what no rule matches.
-default_allow if {
+# --- Default policies, per address family.
+
+families := {"IPv4", "IPv6"}
+
+# kernel_policy is the policy of the INPUT chain the kernel enforces for
+# family fam (from iptables-save, "" when unknown). It can differ from
+# ufw's: iptables -P INPUT ACCEPT changes it behind ufw's back.
+kernel_policy(fam) := object.get(input.ufw, ["input_policy", lower(fam)], "")
+
+# open_by_default: ufw is active and what no rule matches in family fam is
+# let in: the kernel's INPUT policy is ACCEPT or, unknown, ufw's default
+# incoming policy is allow (for IPv6 only when ufw manages it: with
+# IPV6=no, ufw drops all IPv6).
+open_by_default(fam) if {
 	active
+	fam in families
+	kernel_policy(fam) == "ACCEPT"
+}
+
+open_by_default(fam) if {
+	active
+	fam in families
+	kernel_policy(fam) == ""
 	status.incoming == "allow"
+	manages(fam)
+}
+
+manages("IPv4")
+
+manages("IPv6") if input.ufw.ipv6 == true
+
+# default_allow: ufw is active and lets in what no rule matches, in some
+# family.
+default_allow if {
+	some fam in families
+	open_by_default(fam)
+}
+
+# kernel_overrides: the kernel lets in by default what ufw's default policy
+# says it drops.
+kernel_overrides(fam) if {
+	open_by_default(fam)
+	kernel_policy(fam) == "ACCEPT"
+	status.incoming != "allow"
+}
+
+# default_why says why what no rule matches is let in, for families fams.
+default_why(fams) := sprintf("the kernel's INPUT policy is ACCEPT for %s although ufw's default incoming policy is %s (changed outside ufw, e.g. iptables -P INPUT ACCEPT)", [concat(" and ", sort(fams)), status.incoming]) if {
+	some fam in fams
+	kernel_overrides(fam)
+}
+
+default_why(fams) := "ufw's default incoming policy is allow" if {
+	not any_kernel_override(fams)
+}
+
+any_kernel_override(fams) if {
+	some fam in fams
+	kernel_overrides(fam)
+}
+
+# over is "" when fams are both families, else " over IPv4" or " over IPv6".
+over(fams) := "" if count(fams) == 2
+
+over(fams) := sprintf(" over %s", [concat(" and ", sort(fams))]) if count(fams) == 1
+
+# opened_by_default are the families in which no rule for every source
+# decides TCP port p and the default lets it in.
+opened_by_default(p) := {fam |
+	some fam in families
+	open_by_default(fam)
+	not first_for_all(p, fam)
 }
 
 # --- Rules.
@@ -174,26 +242,49 @@ rule_loc(r) := {"path": r.file, "line": object.get(r, "line", 0)} if object.get(
 
 rule_loc(r) := {} if object.get(r, "file", "") == ""
 
-# first_for_all is the first incoming rule that matches every TCP
-# connection to port p: every source, every interface (undefined when no
-# rule does). With a default incoming policy of allow, it decides what the
+# first_for_all is the first incoming rule of family fam that matches
+# every TCP connection to port p: every source, every interface, every
+# destination address (undefined when no rule does). It decides what the
 # world gets on p: a deny or reject rule closes it, limit rate-limits it,
-# allow opens it. Rules apply in the order of their numbers. (IPv4 and
-# IPv6 rules are not told apart.)
-first_for_all(p) := [r | some r in for_all; r.number == n][0] if {
+# allow opens it. Rules apply in the order of their numbers.
+first_for_all(p, fam) := [r | some r in for_all; r.number == n][0] if {
 	for_all := [r |
 		some r in rules
 		r.direction == "in"
-		covers(r, p)
-		anywhere(r)
-		object.get(r, "interface", "") == ""
+		family(r) == fam
+		for_every_connection(r, p)
 	]
 	n := min({r.number | some r in for_all})
 }
 
-# denied_first: the first rule for every source and interface on port p
-# drops or refuses connections.
-denied_first(p) if blocks(first_for_all(p))
+family(r) := "IPv6" if r.v6 == true
+
+family(r) := "IPv4" if not r.v6 == true
+
+# for_every_connection: r matches every TCP connection to port p in its
+# family, whatever its source, interface or destination address.
+for_every_connection(r, p) if {
+	covers(r, p)
+	every_source(r)
+	object.get(r, "interface", "") == ""
+	object.get(r, "to", "") in {"", "any", "0.0.0.0/0", "::/0"}
+}
+
+# every_source: the rule matches every source address (a wide range does
+# not: it counts as the world when it opens, not when it closes).
+every_source(r) if r.from_anywhere == true
+
+every_source(r) if object.get(r, "from", "") in {"", "any", "Anywhere", "Anywhere (v6)", "0.0.0.0/0", "::/0"}
+
+# shadowed: an earlier rule of r's family decides every TCP connection to
+# port p before r is reached.
+shadowed(r, p) if {
+	some q in rules
+	q.direction == "in"
+	q.number < r.number
+	family(q) == family(r)
+	for_every_connection(q, p)
+}
 
 # --- Rules outside ufw (iptables-save): ACCEPTs in INPUT itself, Docker's
 # DNATs for published ports. ufw's rules never see what they let in.
@@ -257,6 +348,16 @@ ipv4(s) if {
 
 # dual_stack: the socket may take IPv4 and IPv6 connections alike.
 dual_stack(s) if s.addr in {"::", "*"}
+
+# socket_families are the families socket s takes connections in.
+socket_families(s) := {"IPv4"} if ipv4(s)
+
+socket_families(s) := families if dual_stack(s)
+
+socket_families(s) := {"IPv6"} if {
+	not ipv4(s)
+	not dual_stack(s)
+}
 
 # reaches: rule r applies to connections to socket s (same address family).
 reaches(r, s) if {
@@ -358,4 +459,6 @@ ssh_ports_found := (({p |
 allowed_ports := {p | some v in object.get(input, ["settings", "net_allowed_ports"], [22, 80, 443]); p := port_number(v)}
 
 # port_list shows a set of ports in order: "22, 80, 443".
-port_list(ports) := concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])
+port_list(ports) := concat(", ", [sprintf("%d", [p]) | some p in sort(ports)]) if count(ports) > 0
+
+port_list(ports) := "none" if count(ports) == 0

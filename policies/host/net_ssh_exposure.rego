@@ -40,6 +40,7 @@ deny contains f if {
 	r.direction == "in"
 	ufw.covers(r, p)
 	ufw.anywhere(r)
+	not ufw.shadowed(r, p)
 	msg := sprintf("SSH port %d is allowed from anywhere%s without rate limiting: %s%s; use ufw limit or a source range", [p, ufw.on(r), ufw.rule_at(r), ufw.app(r)])
 	f := object.union({"msg": msg}, ufw.rule_loc(r))
 }
@@ -53,10 +54,10 @@ deny contains {"msg": sprintf("%s accepts SSH port %d from anywhere, past ufw's 
 	some r in ufw.bypasses(p)
 }
 
-deny contains {"msg": sprintf("ufw's default incoming policy is allow and no rule limits or denies SSH port %d: it is open to anywhere without rate limiting", [p])} if {
-	ufw.default_allow
+deny contains {"msg": sprintf("%s and no rule limits or denies SSH port %d%s: it is open to anywhere without rate limiting", [ufw.default_why(fams), p, ufw.over(fams)])} if {
 	some p in ufw.ssh_ports
-	not ufw.first_for_all(p)
+	fams := ufw.opened_by_default(p)
+	count(fams) > 0
 }
 
 deny contains {"msg": ufw.unguarded(sprintf("%s, an SSH port", [ufw.listener(s)]))} if {

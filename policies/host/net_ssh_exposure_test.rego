@@ -41,8 +41,15 @@ test_deny_on_interface if {
 }
 
 test_deny_rule_without_port if {
-	r := fx.rule(3, "Anywhere ALLOW IN Anywhere", "allow", [], "", false)
-	count(check.deny) == 1 with input as fx.with_rules(array.concat(fx.hardened_rules, [r]))
+	r := fx.rule(1, "Anywhere ALLOW IN Anywhere", "allow", [], "", false)
+	count(check.deny) == 1 with input as fx.with_rules([r])
+}
+
+# The limit rule matches first: a later allow for every port never sees
+# an SSH connection.
+test_allow_limit_before_allow_all if {
+	r := fx.rule(6, "Anywhere ALLOW IN Anywhere", "allow", [], "", false)
+	count(check.deny) == 0 with input as fx.with_rules(array.concat(fx.hardened_rules, [r]))
 }
 
 test_allow_udp_only if {
