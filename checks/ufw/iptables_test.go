@@ -873,3 +873,15 @@ func FuzzParseIptablesSave(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseIptablesSave reads a recorded iptables-save of a host with
+// ufw, hand-added chains and a container runtime's DNATs: what every host
+// audit with ufw active reads.
+func BenchmarkParseIptablesSave(b *testing.B) {
+	out := string(readTestdata(b, "iptables-save-ufw-chains.txt"))
+	for b.Loop() {
+		if _, err := ParseIptablesSave(out, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

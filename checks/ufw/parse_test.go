@@ -926,3 +926,24 @@ func TestRenumber(t *testing.T) {
 		t.Error("Renumber with another rule set changed the numbers")
 	}
 }
+
+// BenchmarkParseStatus reads and renumbers the recorded verbose and
+// numbered status of a host with application profiles and every kind of
+// rule.
+func BenchmarkParseStatus(b *testing.B) {
+	verbose := string(readTestdata(b, "status-verbose-0.36.2-odd.txt"))
+	numbered := string(readTestdata(b, "status-numbered-0.36.2-odd.txt"))
+	for b.Loop() {
+		v, err := ParseStatus(verbose)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := ParseStatus(numbered)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !Renumber(v.Rules, n.Rules) {
+			b.Fatal("no counterpart for a rule")
+		}
+	}
+}
