@@ -94,6 +94,12 @@ type Rule struct {
 	// Interface is the interface the rule is limited to ("on eth0").
 	Interface string `json:"interface,omitempty"`
 	Comment   string `json:"comment,omitempty"`
+	// Chain is the iptables chain of a rule read from iptables-save; UFW
+	// is true when it was reached through ufw's own user chains
+	// (ufw-user-input…): the kernel's copy of a rule ufw status shows,
+	// unless ufw's files and the kernel disagree.
+	Chain string `json:"chain,omitempty"`
+	UFW   bool   `json:"ufw,omitempty"`
 	// key identifies a rule read from ufw status alike in its verbose and
 	// numbered forms (Renumber).
 	key string
