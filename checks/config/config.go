@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,8 @@ type Config struct {
 var settingKinds = map[string]struct {
 	min, max int
 	list     bool
+	// names, when set, makes the setting a list of strings, each matching it.
+	names *regexp.Regexp
 }{
 	"ssh_key_rotation_days": {min: 1, max: 3650},
 	// SEC-05: how far ahead a database password's VALID UNTIL may be.
@@ -52,7 +55,14 @@ var settingKinds = map[string]struct {
 	"db_ipv6_min_prefix": {min: 1, max: 128},
 	// NET-05: the TCP ports that may be exposed.
 	"net_allowed_ports": {min: 1, max: 65535, list: true},
+	// NET-03..05: interfaces only trusted peers reach (a ufw rule "on" one
+	// opens nothing to the world), as names or globs such as wg*.
+	"net_private_interfaces": {list: true, names: interfaceGlob},
 }
+
+// interfaceGlob is a network interface name (at most 15 characters, no
+// slash or space) or a glob of one.
+var interfaceGlob = regexp.MustCompile(`^[A-Za-z0-9_.:@+*?\[\]-]{1,15}$`)
 
 func (p parser) settings(n *yaml.Node) (map[string]any, error) {
 	if n.Kind != yaml.MappingNode {
@@ -85,6 +95,20 @@ func (p parser) settings(n *yaml.Node) (map[string]any, error) {
 				return nil, err
 			}
 			out[key.Value] = v
+			continue
+		}
+		if kind.names != nil {
+			names := []string{}
+			for _, e := range value.Content {
+				if e.Kind != yaml.ScalarNode || !kind.names.MatchString(e.Value) {
+					return nil, p.errorf(e, "%s must be a list of interface names or globs (such as wg*)", key.Value)
+				}
+				names = append(names, e.Value)
+			}
+			if value.Kind != yaml.SequenceNode {
+				return nil, p.errorf(value, "%s must be a list of interface names or globs (such as wg*)", key.Value)
+			}
+			out[key.Value] = names
 			continue
 		}
 		if value.Kind != yaml.SequenceNode {

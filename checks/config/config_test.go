@@ -528,8 +528,16 @@ func TestParseSettings(t *testing.T) {
 	if err != nil || cfg.Settings["ssh_key_rotation_days"] != 30 || !slices.Equal(cfg.Settings["net_allowed_ports"].([]int), []int{22, 8443}) {
 		t.Fatalf("Parse: %v, %+v", err, cfg)
 	}
+	cfg, err = config.Parse("a.yaml", []byte("settings:\n  net_private_interfaces: [lo, wg*, tailscale0]\n"), nil)
+	if err != nil || !slices.Equal(cfg.Settings["net_private_interfaces"].([]string), []string{"lo", "wg*", "tailscale0"}) {
+		t.Fatalf("Parse: %v, %+v", err, cfg)
+	}
 	for _, tc := range []struct{ yaml, want string }{
 		{"settings:\n  nope: 1\n", `a.yaml:2: unknown setting "nope"`},
+		{"settings:\n  net_private_interfaces: wg0\n", "a.yaml:2: net_private_interfaces must be a list of interface names"},
+		{"settings:\n  net_private_interfaces: [eth0, \"a b\"]\n", "a.yaml:2: net_private_interfaces must be a list of interface names"},
+		{"settings:\n  net_private_interfaces:\n    - lo\n    - averyveryverylongname\n", "a.yaml:4: net_private_interfaces must be"},
+		{"settings:\n  net_private_interfaces: [[lo]]\n", "a.yaml:2: net_private_interfaces must be"},
 		{"settings:\n  ssh_key_rotation_days: soon\n", "a.yaml:2: ssh_key_rotation_days must be a whole number"},
 		{"settings:\n  net_allowed_ports: 22\n", "a.yaml:2: net_allowed_ports must be a list of whole numbers"},
 		{"settings:\n  net_allowed_ports: [22, http]\n", "a.yaml:2: net_allowed_ports must be a list of whole numbers, each from 1 to 65535"},

@@ -64,6 +64,14 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 			d.BootError = fmt.Sprintf("%s: %v", confFile, err)
 		}
 		d.EnabledAtBoot = enabled
+		if enabled && d.Installed {
+			// ufw.service loads ufw at boot: disabled or masked in
+			// systemd, ENABLED=yes starts nothing. Without systemd (or
+			// when it cannot be asked) an init script may: ENABLED stands.
+			if state := unitFileState(ctx, h, "ufw"); state == "disabled" || state == "masked" {
+				d.EnabledAtBoot, d.BootUnit = false, state
+			}
+		}
 	case d.Installed:
 		d.BootError = fmt.Sprintf("read %s: %v", confFile, confErr)
 	}
@@ -99,24 +107,30 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		d.StatusError = fmt.Sprintf("ufw status verbose: %v", statusErr)
 	}
 	if d.Installed && d.StatusError == "" {
-		d.Bypass, d.InputPolicy, d.BypassError = bypass(ctx, h)
+		d.Bypass, d.InputPolicy, d.ForwardPolicy, d.BypassError = bypass(ctx, h)
 	}
 	d.Listening, d.ListeningError = listening(ctx, h)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
 }
 
-// statusTimeout bounds `ufw status verbose`, which answers in well under a
-// second unless something holds its lock or its iptables hangs.
-const statusTimeout = 20 * time.Second
+// commandTimeout bounds the firewall's own commands (ufw status,
+// iptables-save), which answer in well under a second unless something
+// holds a lock or the kernel's tables hang.
+const commandTimeout = 20 * time.Second
 
-// runStatus runs `ufw status FORM` (verbose, numbered) within
-// statusTimeout.
+// runStatus runs `ufw status FORM` (verbose, numbered).
 func runStatus(ctx context.Context, h host.Host, ufwPath, form string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
+	return runBounded(ctx, h, ufwPath, "status", form)
+}
+
+// runBounded runs argv within commandTimeout, and says so when it did not
+// finish in time.
+func runBounded(ctx context.Context, h host.Host, argv ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
-	out, err := h.Run(ctx, ufwPath, "status", form)
+	out, err := h.Run(ctx, argv...)
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, fmt.Errorf("%s did not answer within %s", ufwPath, statusTimeout)
+		return nil, fmt.Errorf("%s did not answer within %s", argv[0], commandTimeout)
 	}
 	return out, err
 }
@@ -188,39 +202,44 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 	return st, "files", ""
 }
 
-// bypass reads the rules outside ufw that accept connections ufw's rules
-// never judge, and the kernel's INPUT policy per family, from iptables-save
-// and ip6tables-save (root's, like ufw).
-func bypass(ctx context.Context, h host.Host) ([]Rule, map[string]string, string) {
-	rules, policy := []Rule{}, map[string]string{}
+// bypass reads the kernel's firewall rules from iptables-save and
+// ip6tables-save (root's, like ufw): the rules outside ufw's own that
+// accept connections, the kernel's copy of ufw's own, and the INPUT and
+// FORWARD policies per family.
+func bypass(ctx context.Context, h host.Host) (rules []Rule, input, forward map[string]string, why string) {
+	rules, input, forward = []Rule{}, map[string]string{}, map[string]string{}
 	for _, tool := range []struct {
 		name, family string
 		v6           bool
 	}{{"iptables-save", "ipv4", false}, {"ip6tables-save", "ipv6", true}} {
 		path, err := host.LookPath(ctx, h, tool.name)
 		if err != nil {
-			return nil, nil, err.Error()
+			return nil, nil, nil, err.Error()
 		}
 		if path == "" {
 			if tool.v6 {
 				continue // no IPv6 tools: no IPv6 rules either
 			}
-			return nil, nil, tool.name + " is not installed"
+			return nil, nil, nil, tool.name + " is not installed"
 		}
-		out, err := h.Run(ctx, path)
+		out, err := runBounded(ctx, h, path)
 		if err != nil {
-			return nil, nil, fmt.Sprintf("%s: %v", tool.name, err)
+			return nil, nil, nil, fmt.Sprintf("%s: %v", tool.name, err)
 		}
 		found, err := ParseIptablesSave(string(out), tool.v6)
 		if err != nil {
-			return nil, nil, err.Error()
+			return nil, nil, nil, err.Error()
 		}
 		rules = append(rules, found...)
-		if p := ChainPolicies(string(out))["INPUT"]; p != "" {
-			policy[tool.family] = p
+		policies := ChainPolicies(string(out))
+		if p := policies["INPUT"]; p != "" {
+			input[tool.family] = p
+		}
+		if p := policies["FORWARD"]; p != "" {
+			forward[tool.family] = p
 		}
 	}
-	return rules, policy, ""
+	return rules, input, forward, ""
 }
 
 // listening reads the listening TCP sockets: ss, else /proc/net/tcp{,6}.
@@ -276,6 +295,23 @@ func unitActive(ctx context.Context, h host.Host, unit string) (bool, error) {
 		return false, fmt.Errorf("systemctl is-active %s: %w", unit, err)
 	}
 	return false, fmt.Errorf("systemctl is-active %s: %q", unit, state)
+}
+
+// unitFileState is systemctl is-enabled's answer for a unit ("enabled",
+// "disabled", "masked", …), or "" when systemd cannot be asked.
+func unitFileState(ctx context.Context, h host.Host, unit string) string {
+	systemctl, err := host.LookPath(ctx, h, "systemctl")
+	if err != nil || systemctl == "" {
+		return ""
+	}
+	// is-enabled exits non-zero for disabled units: the answer is on
+	// stdout either way.
+	out, _ := h.Run(ctx, systemctl, "is-enabled", unit+".service")
+	state := strings.TrimSpace(string(out))
+	if strings.ContainsAny(state, " \n") {
+		return ""
+	}
+	return state
 }
 
 // otherFirewalls names the firewall frameworks active on a host without

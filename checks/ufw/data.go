@@ -29,19 +29,25 @@ type Data struct {
 	// it is unknown.
 	EnabledAtBoot bool   `json:"enabled_at_boot"`
 	BootError     string `json:"boot_error,omitempty"`
+	// BootUnit is systemd's state of ufw.service when it keeps ufw from
+	// starting at boot whatever ENABLED says ("disabled", "masked").
+	BootUnit string `json:"boot_unit,omitempty"`
 	// IPv6 is IPV6 in /etc/default/ufw: whether UFW filters IPv6 too.
 	IPv6 bool `json:"ipv6"`
-	// Bypass are the rules outside ufw's own that let connections in past
-	// them (ParseIptablesSave): ACCEPTs in the INPUT chain, in the chains
-	// it jumps to and in before.rules/after.rules; DNATs of the ports
-	// Docker, Podman or CNI publish. BypassError says why they are unknown.
+	// Bypass are the kernel's rules that accept incoming connections
+	// (ParseIptablesSave): ACCEPTs in INPUT and every chain it reaches
+	// (before.rules, chains added by hand, and ufw's own user chains, whose
+	// rules have UFW set), and the DNATs of port forwards and of the ports
+	// Docker, Podman or CNI publish. The policies judge those ufw status
+	// does not show. BypassError says why they are unknown.
 	Bypass      []Rule `json:"bypass"`
 	BypassError string `json:"bypass_error,omitempty"`
-	// InputPolicy is the policy of the kernel's INPUT chain ("DROP",
-	// "ACCEPT") by family ("ipv4", "ipv6"), read with Bypass: what the
-	// kernel does with what no rule matches, whatever ufw's configuration
-	// says.
-	InputPolicy map[string]string `json:"input_policy,omitempty"`
+	// InputPolicy and ForwardPolicy are the policies of the kernel's INPUT
+	// and FORWARD chains ("DROP", "ACCEPT") by family ("ipv4", "ipv6"),
+	// read with Bypass: what the kernel does with what no rule matches,
+	// whatever ufw's configuration says.
+	InputPolicy   map[string]string `json:"input_policy,omitempty"`
+	ForwardPolicy map[string]string `json:"forward_policy,omitempty"`
 	// Listening are the TCP sockets listening on the host; ListeningError
 	// says why they are unknown.
 	Listening      []Socket `json:"listening"`
@@ -117,6 +123,10 @@ type Socket struct {
 	Port int    `json:"port"`
 	// Loopback is true for 127.0.0.0/8 and ::1: not reachable from outside.
 	Loopback bool `json:"loopback"`
+	// V6Only is true for a socket on :: known to take IPv6 alone (ss shows
+	// [::] for it and * for one that takes IPv4 too); /proc/net/tcp6 does
+	// not tell.
+	V6Only bool `json:"v6only,omitempty"`
 	// Process is the program that listens, when known.
 	Process string `json:"process,omitempty"`
 }

@@ -7,11 +7,15 @@ package ufw
 // comments are in double quotes, with `"` and `\` escaped by a backslash.
 //
 // ufw hooks its chains (ufw-before-input, ufw-user-input, …) into INPUT.
-// `ufw status` shows only the rules of ufw-user-input; so a rule that
-// accepts in INPUT itself, in a chain of the admin's that INPUT jumps to,
-// in the before/after chains that /etc/ufw/before.rules and after.rules
-// fill, or a DNAT that Docker or podman add for a published port, lets
-// connections in that ufw's rules never judge.
+// `ufw status` shows only the rules of ufw's files, not what the kernel
+// holds; so a rule that accepts in INPUT itself, in a chain of the admin's
+// that INPUT jumps to, in the before/after chains that /etc/ufw/before.rules
+// and after.rules fill, a rule inserted by hand into ufw's own chains, or a
+// DNAT of nat's PREROUTING (a port forward, a port Docker, podman or
+// kube-proxy publish), lets connections in that ufw's rules never judge.
+// With the nf_tables backend, a rule written with nft may be one iptables
+// cannot show: it prints it without its target, or prints
+// "# Table `filter' is incompatible"; both are errors here.
 
 import (
 	"errors"
@@ -24,70 +28,86 @@ import (
 )
 
 // ParseIptablesSave reads the output of `iptables-save` (v6=false) or `ip6tables-save` (v6=true) and returns the
-// rules outside ufw that accept incoming connections ufw's own rules never see.
+// rules of the kernel that accept incoming connections: the kernel's copy of ufw's own rules, marked UFW, and the
+// rules outside them.
 //
 // They are, in the filter table, the rules that jump to ACCEPT in the
-// built-in INPUT chain, in ufw's before/after chains (ufw-before-input,
-// ufw-after-input, ufw6-before-input, ufw6-after-input, which INPUT jumps
-// to and which the hand-edited before.rules, after.rules, before6.rules and
-// after6.rules fill), and in the user chains any of those reach by -j or -g,
-// however deep; and, in the nat table, the DNAT rules of the chains where
-// container runtimes publish ports, which are routed past INPUT: DOCKER,
-// NETAVARK-HOSTPORT-DNAT, CNI-HOSTPORT-DNAT and the per-container chains
-// NETAVARK-DN-* and CNI-DN-*. Each is an incoming "allow" Rule with File
-// ("iptables-save" or "ip6tables-save"), Line (1-based) and Text (the
-// line of the ACCEPT or DNAT as printed), in the order of Line.
+// built-in INPUT chain and in every chain INPUT reaches by -j or -g, however
+// deep, ufw's own included (ufw-before-input, ufw-user-input,
+// ufw-user-limit-accept, ufw-not-local, …; ufw's
+// before/after chains, ufw-before-input, ufw-after-input, ufw6-before-input
+// and ufw6-after-input, are walked even when INPUT does not jump to them)
+// but for ufw-skip-to-policy-input, ufw-track-input and their ufw6 twins,
+// which only mirror the default policies, and ufw-logging-* and ufw6-logging-*,
+// which only log. A rule reached through one of ufw's user chains
+// (ufw-user-input, ufw6-user-input and the others named ufw-user-* or
+// ufw6-user-*) has UFW set: it is the kernel's copy of a rule `ufw status`
+// shows, unless ufw's files and the kernel disagree. In the nat table, they
+// are the DNATs of PREROUTING and of every chain it reaches, which are
+// routed past INPUT, and those of the chains where container runtimes
+// publish ports, DOCKER, NETAVARK-HOSTPORT-DNAT, CNI-HOSTPORT-DNAT and the
+// per-container NETAVARK-DN-* and CNI-DN-*, also walked whether PREROUTING
+// reaches them or not. A DNAT counts when it is to any address (no -d of
+// its own nor of the jumps that lead to it), or to one that is not loopback
+// and either the way to it matches "-m addrtype --dst-type LOCAL" (the
+// host's own addresses, as Docker's and kube-proxy's NodePort jumps do) or
+// it is in a chain of Docker's, netavark's or CNI's (DOCKER, NETAVARK-*,
+// CNI-*); a DNAT to another address only, such as kube-proxy's to a
+// ClusterIP, is left out. Each is an incoming "allow" Rule with File
+// ("iptables-save" or "ip6tables-save"), Line (1-based), Text (the line of
+// the ACCEPT or DNAT as printed) and Chain (its chain), in the order of
+// Line.
 //
 // Left out are the rules that cannot accept a new TCP or UDP connection
 // from another host: those on -i lo, those matching only conntrack/state
-// states without NEW, those of another protocol (icmp, ipv6-icmp, sctp,
-// …), DNATs to a loopback destination (-d 127.0.0.1/32, -d ::1/128), and
-// the udp ACCEPTs of ufw's stock before.rules and before6.rules in
-// ufw-before-input and ufw6-before-input (DHCP and DHCPv6 replies, mDNS
-// and UPnP multicast), or narrower ones. The rules of ufw's other chains
-// (ufw-*, ufw6-*: ufw-user-input, ufw-not-local, ufw-skip-to-policy-input,
-// …) are never returned nor walked into: they are ufw's own.
+// states without NEW or UNTRACKED (nor, for --ctstate, DNAT or SNAT), those
+// of another protocol (icmp, ipv6-icmp, sctp, …), DNATs to a loopback
+// destination (-d 127.0.0.1/32, -d ::1/128), and the udp ACCEPTs of ufw's
+// stock before.rules and before6.rules in ufw-before-input and
+// ufw6-before-input (DHCP and DHCPv6 replies, mDNS and UPnP multicast), or
+// narrower ones.
 //
-// A rule in a user chain also matches only what the jumps that lead to it
-// match: where it has no -s, -d, -i or -p of its own, it gets the one of
-// the nearest jump that has it; its ports are those both it and the jumps
-// allow. A jump on -i lo, of another protocol or for states without NEW
-// leaves out every rule below it. A chain is walked again for every
-// different set of restrictions it is reached with, never twice with the
-// same (so loops end); past 16 nested jumps, or once 65536 rules have been
+// A rule in a chain reached by jumps also matches only what the jumps that
+// lead to it match: where it has no -s, -d, -i or -p of its own, it gets
+// the one of the nearest jump that has it; its ports are those both it and
+// the jumps allow. A jump on -i lo, of another protocol or for states
+// without NEW or UNTRACKED leaves out every rule below it. A chain is walked
+// again for every different set of restrictions it is reached with (and
+// through ufw's user chains or not), never twice with the same (so loops
+// end); a rule of the filter table is returned once for each, a DNAT once
+// for each unless it is also reached without any (then once). Past 16 nested jumps, or once 65536 rules of a table have been
 // walked, chains are walked without the restrictions of the jumps (once
-// each), which only makes rules broader. Jumps are followed whatever comes before them: a DROP, REJECT
-// or RETURN earlier in a chain, or a jump that is never reached, does not
-// stop the walk. The nat chains are read rule by rule, without their jumps.
+// each; in nat as if the way matched --dst-type LOCAL; outside ufw's user
+// chains), which only makes rules broader. Jumps are followed whatever
+// comes before them: a DROP, REJECT or RETURN earlier in a chain, or a jump
+// that is never reached, does not stop the walk.
 //
 // Negations make a rule broader, so they are read conservatively: "! -s X"
 // counts as from anywhere (From ""), "! -i X" and "! -d X" as on any
-// interface and to any address, "! --dport X" as every port. From is ""
-// whenever FromAnywhere is true. Ports come from --dport or multiport's
-// --dports (and their long forms); multiport's --ports, which also matches
-// the source port, counts as every port.
+// interface and to any address, "! --dport X" as every port, "! --ctstate
+// X" as new unless X holds both NEW and UNTRACKED. From is "" whenever
+// FromAnywhere is true. Ports come from --dport or multiport's --dports
+// (and their long forms); multiport's --ports, which also matches the
+// source port, counts as every port.
 //
 // Other tables are ignored. A line that is not of that format (a rule
-// before any "*table", a table without COMMIT, an unbalanced quote) or a
-// port that does not parse is an error naming the line; empty output gives
-// no rule.
+// before any "*table", a table without COMMIT, an unbalanced quote), a
+// port that does not parse, a rule without -j or -g in a chain walked here
+// that may match a new connection (iptables-nft prints so a rule written
+// with nft whose verdict it cannot show, such as "tcp dport vmap { 5432 :
+// accept }"; a rule of ufw's limit, "-m recent --set", and any rule of a
+// table iptables-save says it read with the legacy backend are let be), or
+// iptables-nft's "# Table `filter' is incompatible, use 'nft' tool." (or
+// nat's) is an error naming the line; empty output gives no rule.
 func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 	file := "iptables-save"
 	if v6 {
 		file = "ip6tables-save"
 	}
 	rules := []Rule{}
-	add := func(r *iptRule, m iptMatch) {
-		rules = append(rules, Rule{
-			File: file, Line: r.line, Text: r.text, V6: v6,
-			Action: "allow", Direction: "in",
-			Ports: m.ports, Proto: m.proto,
-			To: m.to, From: m.from, FromAnywhere: m.from == "",
-			Interface: m.iface, Comment: r.comment,
-		})
-	}
-	table, open, tableLine := "", false, 0
-	var filter map[string][]*iptRule // the rules of each chain of the filter table
+	var t *iptTable // the table being read
+	legacy := false // the last "# Generated by" line said "(legacy)"
+	open := false   // t has no COMMIT yet
 	for i, line := range strings.Split(out, "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		text := strings.TrimSpace(line)
@@ -95,27 +115,47 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 			return iptLineError(file, i, line, msg)
 		}
 		switch {
-		case text == "" || text[0] == '#':
+		case text == "":
 			continue
+		case text[0] == '#':
+			if name, ok := iptIncompatible(text); ok && (name == "filter" || name == "nat") {
+				return nil, bad(fmt.Sprintf("table %s is incompatible with iptables: iptables cannot show its nftables rules (read them with nft list ruleset)", iptShort(name, 20)))
+			}
+			if strings.HasPrefix(text, "# Generated by ") {
+				legacy = strings.Contains(text, "(legacy)")
+			}
 		case text[0] == '*':
 			if open {
-				return nil, bad(fmt.Sprintf("table %s of line %d without COMMIT", iptShort(table, 20), tableLine))
+				return nil, bad(fmt.Sprintf("table %s of line %d without COMMIT", iptShort(t.name, 20), t.line))
 			}
 			name := text[1:]
 			if name == "" || strings.ContainsAny(name, " \t\"") {
 				return nil, bad("bad table name")
 			}
-			table, open, tableLine = name, true, i+1
-			filter = map[string][]*iptRule{}
+			t = &iptTable{name: name, line: i + 1, legacy: legacy, chains: map[string][]*iptRule{}}
+			open = true
 		case text == "COMMIT":
 			if !open {
 				return nil, bad("COMMIT outside a table")
 			}
 			open = false
-			if table == "filter" {
-				for _, h := range iptWalk(filter) {
-					add(h.rule, h.match)
-				}
+			if t.name != "filter" && t.name != "nat" {
+				continue
+			}
+			hits, noTarget := iptWalk(t)
+			if noTarget != nil {
+				return nil, iptLineError(file, noTarget.line-1, noTarget.text, "rule without a target: iptables cannot show this nftables rule (read it with nft list ruleset)")
+			}
+			for _, h := range hits {
+				r, m := h.rule, h.match
+				rules = append(rules, Rule{
+					File: file, Line: r.line, Text: r.text, V6: v6,
+					Action: "allow", Direction: "in",
+					Ports: m.ports, Proto: m.proto,
+					To: m.to, From: m.from, FromAnywhere: m.from == "",
+					Interface: m.iface, Comment: r.comment,
+					Chain: r.chain, UFW: h.ufw,
+				})
 			}
 		case text[0] == ':':
 			if !open {
@@ -128,32 +168,47 @@ func ParseIptablesSave(out string, v6 bool) ([]Rule, error) {
 			if !open {
 				return nil, bad("rule outside a table")
 			}
-			if table != "filter" && table != "nat" {
+			if t.name != "filter" && t.name != "nat" {
 				continue
 			}
 			toks, err := iptTokens(text)
 			if err != nil {
 				return nil, bad(err.Error())
 			}
-			r, err := parseIptRule(toks, table)
+			r, err := parseIptRule(toks, t.name)
 			if err != nil {
 				return nil, bad(err.Error())
 			}
 			r.line, r.text = i+1, line
-			if table == "filter" {
-				filter[r.chain] = append(filter[r.chain], r)
-			} else if !r.skip && r.target == "DNAT" && iptPublishChain(r.chain) {
-				add(r, r.match)
-			}
+			t.chains[r.chain] = append(t.chains[r.chain], r)
 		default:
 			return nil, bad("want *TABLE, :CHAIN, -A CHAIN, COMMIT or a # comment")
 		}
 	}
 	if open {
-		return nil, fmt.Errorf("parse %s: table %s of line %d without COMMIT", file, iptShort(table, 20), tableLine)
+		return nil, fmt.Errorf("parse %s: table %s of line %d without COMMIT", file, iptShort(t.name, 20), t.line)
 	}
 	sort.SliceStable(rules, func(a, b int) bool { return rules[a].Line < rules[b].Line })
 	return rules, nil
+}
+
+// iptIncompatible reads iptables-nft's "# Table `NAME' is incompatible,
+// use 'nft' tool.", printed instead of a table it cannot show.
+func iptIncompatible(text string) (name string, ok bool) {
+	rest, ok := strings.CutPrefix(text, "# Table `")
+	if !ok {
+		return "", false
+	}
+	name, rest, ok = strings.Cut(rest, "'")
+	return name, ok && strings.HasPrefix(strings.TrimSpace(rest), "is incompatible")
+}
+
+// iptTable is a table of the filter or nat kind, as read.
+type iptTable struct {
+	name   string
+	line   int  // of its "*name", 1-based
+	legacy bool // iptables-save said it used the legacy backend
+	chains map[string][]*iptRule
 }
 
 // iptPublishChain is true for the chains of the nat table where container
@@ -166,11 +221,56 @@ func iptPublishChain(chain string) bool {
 	return strings.HasPrefix(chain, "NETAVARK-DN-") || strings.HasPrefix(chain, "CNI-DN-")
 }
 
-// iptRoots are the chains of the filter table whose ACCEPTs ufw's rules
-// never judge and which iptWalk starts from: INPUT, and ufw's before/after
-// chains, filled from the hand-edited before.rules, after.rules,
-// before6.rules and after6.rules.
-var iptRoots = []string{"INPUT", "ufw-before-input", "ufw-after-input", "ufw6-before-input", "ufw6-after-input"}
+// iptContainerChain is true for the nat chains of Docker, netavark and
+// CNI, whose DNATs to an address are to one of the host's.
+func iptContainerChain(chain string) bool {
+	return chain == "DOCKER" || strings.HasPrefix(chain, "NETAVARK-") || strings.HasPrefix(chain, "CNI-")
+}
+
+// iptFilterRoots are the chains of the filter table iptWalk starts from:
+// INPUT, and ufw's before/after chains, filled from the hand-edited
+// before.rules, after.rules, before6.rules and after6.rules.
+var iptFilterRoots = []string{"INPUT", "ufw-before-input", "ufw-after-input", "ufw6-before-input", "ufw6-after-input"}
+
+// roots are the chains iptWalk starts from: iptFilterRoots, or nat's
+// PREROUTING and the chains of iptPublishChain.
+func (t *iptTable) roots() []string {
+	if t.name == "filter" {
+		return iptFilterRoots
+	}
+	var publish []string
+	for c := range t.chains {
+		if iptPublishChain(c) {
+			publish = append(publish, c)
+		}
+	}
+	sort.Strings(publish)
+	return append([]string{"PREROUTING"}, publish...)
+}
+
+// follows is true for a chain iptWalk follows jumps into: any but the
+// built-in ones and, in filter, ufw's chains that only mirror the default
+// policy or only log.
+func (t *iptTable) follows(chain string) bool {
+	switch chain {
+	case "INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING":
+		return false
+	}
+	if t.name != "filter" {
+		return true
+	}
+	switch chain {
+	case "ufw-skip-to-policy-input", "ufw6-skip-to-policy-input", "ufw-track-input", "ufw6-track-input":
+		return false
+	}
+	return !strings.HasPrefix(chain, "ufw-logging-") && !strings.HasPrefix(chain, "ufw6-logging-")
+}
+
+// iptUFWUserChain is true for ufw's user chains, which hold the rules
+// `ufw status` shows.
+func iptUFWUserChain(chain string) bool {
+	return strings.HasPrefix(chain, "ufw-user-") || strings.HasPrefix(chain, "ufw6-user-")
+}
 
 // iptMaxDepth is how many nested jumps pass their restrictions on, and
 // iptMaxSteps how many rules iptWalk reads before it drops them: past
@@ -180,52 +280,62 @@ const (
 	iptMaxSteps = 1 << 16
 )
 
-// iptHit is an ACCEPT iptWalk found, with what it matches once the
-// restrictions of the jumps that lead to it are added.
+// iptHit is an ACCEPT or DNAT iptWalk found, with what it matches once the
+// restrictions of the jumps that lead to it are added; ufw is true when
+// they went through one of ufw's user chains.
 type iptHit struct {
 	rule  *iptRule
 	match iptMatch
+	ufw   bool
 }
 
-// iptWalk returns the ACCEPTs of the chains of iptRoots and of the user
-// chains they reach (chains is the filter table, chain by chain), in the
-// order of their lines; see ParseIptablesSave.
-func iptWalk(chains map[string][]*iptRule) []iptHit {
+// iptWalk returns the ACCEPTs (filter) or the DNATs (nat) that t's roots
+// reach, in the order of their lines, or the first rule without a target
+// it reads that may match a new connection; see ParseIptablesSave.
+func iptWalk(t *iptTable) (hits []iptHit, noTarget *iptRule) {
+	nat := t.name == "nat"
 	type visit struct {
 		chain string
 		match iptMatch
 		depth int
+		ufw   bool
 	}
+	// unrestricted is what a chain is walked with past the budget: in
+	// nat, as if to the host's addresses, so that its DNATs count.
+	unrestricted := iptMatch{local: nat}
 	var queue []visit
 	steps := 0                  // rules read
-	walked := map[string]bool{} // chain and restrictions, already queued
-	none := iptMatch{}.key()
+	walked := map[string]bool{} // chain, ufw and restrictions, already queued
+	key := func(v visit) string {
+		return v.chain + "\x00" + strconv.FormatBool(v.ufw) + "\x00" + v.match.key()
+	}
 	push := func(v visit) {
 		if v.depth > iptMaxDepth || steps >= iptMaxSteps {
-			v.match = iptMatch{}
+			v.match, v.ufw = unrestricted, false
 		}
-		if k := v.chain + "\x00" + v.match.key(); !walked[k] {
+		v.ufw = v.ufw || iptUFWUserChain(v.chain)
+		if k := key(v); !walked[k] {
 			walked[k] = true
 			queue = append(queue, v)
 		}
 	}
-	for _, c := range iptRoots {
+	for _, c := range t.roots() {
 		push(visit{chain: c})
 	}
-	var hits []iptHit
-	found := map[string]bool{} // line and restrictions, already in hits
+	found := map[string]bool{} // line, ufw and restrictions, already in hits
 	for len(queue) > 0 {
 		v := queue[0]
 		queue = queue[1:]
-		if steps >= iptMaxSteps && v.match.key() != none {
+		if steps >= iptMaxSteps && (v.match.key() != unrestricted.key() || v.ufw != iptUFWUserChain(v.chain)) {
 			// Queued with restrictions before the budget ran out.
-			k := v.chain + "\x00" + none
+			v.match, v.ufw = unrestricted, iptUFWUserChain(v.chain)
+			k := key(v)
 			if walked[k] {
 				continue
 			}
-			walked[k], v.match = true, iptMatch{}
+			walked[k] = true
 		}
-		for _, r := range chains[v.chain] {
+		for _, r := range t.chains[v.chain] {
 			steps++
 			if r.skip {
 				continue
@@ -234,32 +344,56 @@ func iptWalk(chains map[string][]*iptRule) []iptHit {
 			if !ok {
 				continue // no packet matches both
 			}
+			var hit bool
 			switch {
-			case r.target == "ACCEPT":
-				if iptStock(r) {
-					continue
+			case r.target == "":
+				if !r.recentSet && !t.legacy {
+					return nil, r
 				}
-				if k := strconv.Itoa(r.line) + "\x00" + m.key(); !found[k] {
-					found[k] = true
-					hits = append(hits, iptHit{r, m})
-				}
-			case iptUserChain(r.target) && len(chains[r.target]) > 0:
-				push(visit{r.target, m, v.depth + 1})
+			case !nat && r.target == "ACCEPT":
+				hit = !iptStock(r)
+			case nat && r.target == "DNAT":
+				hit = m.to == "" || (!iptLoopback(m.to) && (m.local || iptContainerChain(r.chain)))
+			case t.follows(r.target) && len(t.chains[r.target]) > 0:
+				push(visit{r.target, m, v.depth + 1, v.ufw})
+			}
+			if !hit {
+				continue
+			}
+			m.local = false
+			if k := strconv.Itoa(r.line) + "\x00" + strconv.FormatBool(v.ufw) + "\x00" + m.key(); !found[k] {
+				found[k] = true
+				hits = append(hits, iptHit{r, m, v.ufw})
 			}
 		}
 	}
+	if nat {
+		hits = iptSubsumed(hits)
+	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].rule.line < hits[b].rule.line })
-	return hits
+	return hits, nil
 }
 
-// iptUserChain is true for a chain iptWalk follows jumps into: one that is
-// neither built in nor ufw's (ufw-*, ufw6-*).
-func iptUserChain(chain string) bool {
-	switch chain {
-	case "INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING":
-		return false
+// iptSubsumed drops the hits of a line that is also hit without any
+// restriction of the jumps, which matches all they match.
+func iptSubsumed(hits []iptHit) []iptHit {
+	whole := map[*iptRule]bool{}
+	for _, h := range hits {
+		own := h.rule.match
+		own.local = false
+		if h.match.key() == own.key() {
+			whole[h.rule] = true
+		}
 	}
-	return !strings.HasPrefix(chain, "ufw-") && !strings.HasPrefix(chain, "ufw6-")
+	kept := hits[:0]
+	for _, h := range hits {
+		own := h.rule.match
+		own.local = false
+		if !whole[h.rule] || h.match.key() == own.key() {
+			kept = append(kept, h)
+		}
+	}
+	return kept
 }
 
 // iptMatch is what a rule, or the jumps that lead to it, restrict
@@ -270,17 +404,18 @@ type iptMatch struct {
 	to    string      // -d; "" any
 	iface string      // -i; "" any
 	ports []PortRange // destination ports; nil every port
+	local bool        // (nat) -m addrtype --dst-type LOCAL: to the host's addresses
 }
 
 // key tells matches apart.
 func (m iptMatch) key() string {
-	return fmt.Sprintf("%q %q %q %q %v", m.proto, m.from, m.to, m.iface, m.ports)
+	return fmt.Sprintf("%q %q %q %q %v %v", m.proto, m.from, m.to, m.iface, m.ports, m.local)
 }
 
 // iptCombine returns what a rule with match inner matches when reached by
 // jumps that match outer: inner's -s, -d, -i and -p where it has them (as
 // broad as, or broader than, both together), else outer's; the ports of
-// both. ok is false when no packet matches both.
+// both; local when either is. ok is false when no packet matches both.
 func iptCombine(outer, inner iptMatch) (m iptMatch, ok bool) {
 	pick := func(o, i string) string {
 		if i != "" {
@@ -297,6 +432,7 @@ func iptCombine(outer, inner iptMatch) (m iptMatch, ok bool) {
 		to:    pick(outer.to, inner.to),
 		iface: pick(outer.iface, inner.iface),
 		ports: inner.ports,
+		local: outer.local || inner.local,
 	}
 	switch {
 	case outer.ports == nil:
@@ -479,7 +615,8 @@ var iptValueOpts = map[string]bool{
 	"--sport": true, "--source-port": true,
 	"--sports": true, "--source-ports": true,
 	"--state": true, "--ctstate": true,
-	"--comment": true,
+	"--comment":  true,
+	"--dst-type": true, "--src-type": true,
 }
 
 // iptRule is a "-A CHAIN …" line of table filter or nat.
@@ -489,9 +626,13 @@ type iptRule struct {
 	chain, target string // target is that of -j or -g, "" without
 	match         iptMatch
 	// skip is true when the rule matches no new TCP or UDP connection from
-	// another host: on -i lo, for states without NEW, of another protocol,
-	// with no port in all its port matches, or (nat) to a loopback address.
+	// another host: on -i lo, for states without NEW or UNTRACKED, of
+	// another protocol, with no port in all its port matches, or (nat) to a
+	// loopback address.
 	skip bool
+	// recentSet is true for "-m recent --set", which ufw's limit rules
+	// use without a target.
+	recentSet bool
 	// sports are its source port matches (--sport, --sports), negated ones
 	// left out.
 	sports  [][]PortRange
@@ -507,7 +648,7 @@ func parseIptRule(toks []iptToken, table string) (*iptRule, error) {
 	r := &iptRule{chain: toks[1].s}
 	var dports [][]PortRange // what each --dport/--dports allows
 	var comments []string
-	neg := false
+	neg, recent, set := false, false, false
 	for k := 2; k < len(toks); k++ {
 		t := toks[k]
 		if !t.quoted && t.s == "!" {
@@ -520,6 +661,7 @@ func parseIptRule(toks []iptToken, table string) (*iptRule, error) {
 		opt := t.s
 		if t.quoted || !iptValueOpts[opt] {
 			// An option not read here, or its value.
+			set = set || (!t.quoted && opt == "--set")
 			neg = false
 			continue
 		}
@@ -599,15 +741,33 @@ func parseIptRule(toks []iptToken, table string) (*iptRule, error) {
 			if ports, err := iptPorts(val, list); err == nil && !negated {
 				r.sports = append(r.sports, ports)
 			}
+		case "-m", "--match":
+			recent = recent || val == "recent"
 		case "--state", "--ctstate":
-			isNew := false
+			// UNTRACKED is a new connection the raw table keeps out of
+			// conntrack; a new connection that was DNATed or SNATed is
+			// also DNAT or SNAT.
+			isNew, isUntracked, isNAT := false, false, false
 			for _, s := range strings.Split(val, ",") {
-				if strings.EqualFold(s, "NEW") {
+				switch strings.ToUpper(s) {
+				case "NEW":
 					isNew = true
+				case "UNTRACKED":
+					isUntracked = true
+				case "DNAT", "SNAT":
+					isNAT = true
 				}
 			}
-			if isNew == negated {
+			if (!negated && !isNew && !isUntracked && !isNAT) || (negated && isNew && isUntracked) {
 				r.skip = true // established, related, invalid… only
+			}
+		case "--dst-type":
+			if !negated && table == "nat" {
+				for _, s := range strings.Split(val, ",") {
+					if strings.EqualFold(s, "LOCAL") {
+						r.match.local = true
+					}
+				}
 			}
 		case "--comment":
 			comments = append(comments, val)
@@ -629,6 +789,7 @@ func parseIptRule(toks []iptToken, table string) (*iptRule, error) {
 		}
 	}
 	r.comment = strings.Join(comments, " ")
+	r.recentSet = recent && set
 	return r, nil
 }
 

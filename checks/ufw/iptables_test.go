@@ -24,6 +24,46 @@ package ufw
 //	iptables -t nat -N NETAVARK-HOSTPORT-DNAT
 //	iptables -t nat -A NETAVARK-HOSTPORT-DNAT -p tcp --dport 8443 -j DNAT --to-destination 10.88.0.2:443
 //	ip6tables -A ufw6-after-input -p udp --dport 51820 -j ACCEPT
+//
+// testdata/iptables-save-ufw-kernel.txt and iptables-save-ufw-kernel-v6.txt
+// (the output of ip6tables-save) are real outputs of the same versions (ufw
+// 0.36.2), recorded in a network namespace with copies of /etc/ufw and
+// /etc/default/ufw bind-mounted over the originals, after
+//
+//	ufw --force reset; ufw limit 22/tcp; ufw allow 443/tcp
+//	ufw allow from 10.0.0.5 to any port 5432 proto tcp; ufw --force enable
+//	iptables -I ufw-user-input -p tcp --dport 6432 -j ACCEPT
+//	iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 8081 -j DNAT --to-destination 10.0.0.2:80
+//	iptables -t nat -N DOCKER
+//	iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+//	iptables -t nat -A DOCKER ! -i docker0 -p tcp --dport 8000:8010 -j DNAT --to-destination 172.17.0.2:80
+//
+// testdata/iptables-save-ufw-kernel-kube.txt and
+// iptables-save-ufw-kernel-kube-v6.txt were recorded the same way after
+//
+//	ufw --force reset; ufw logging high; ufw limit 22/tcp; ufw allow log 80/tcp
+//	ufw allow in on eth0 to any port 8443 proto tcp; ufw deny 23/tcp
+//	ufw allow 1000:2000/udp; ufw allow from 192.168.1.0/24; ufw --force enable
+//	iptables -I INPUT -p udp --dport 4789 -m conntrack --ctstate UNTRACKED -j ACCEPT
+//
+// and kube-proxy's nat chains for a ClusterIP service (kube-dns, 10.96.0.10
+// tcp/53) and a NodePort one (web, 10.96.0.20 tcp/80, node port 30080),
+// added by hand with iptables -t nat (KUBE-SERVICES, KUBE-NODEPORTS,
+// KUBE-SVC-*, KUBE-SEP-*, KUBE-EXT-WEB, KUBE-MARK-MASQ), and a PREROUTING
+// DNAT on 127.0.0.1.
+//
+// testdata/iptables-save-ufw-kernel-nft.txt is iptables-save's output
+// after
+//
+//	ufw --force reset; ufw allow 443/tcp; ufw --force enable
+//	nft add rule ip filter INPUT tcp dport vmap { 5432 : accept }
+//
+// (the vmap rule is printed "-A INPUT -p tcp"), and
+// iptables-save-ufw-kernel-incompatible.txt the same with
+//
+//	nft add rule ip filter INPUT ct state new,untracked tcp dport 82 accept
+//
+// instead (the whole filter table is then a comment).
 
 import (
 	"fmt"
@@ -45,6 +85,12 @@ var iptTestdata = []struct {
 	{"ip6tables-save-ufw.txt", true},
 	{"iptables-save-ufw-chains.txt", false},
 	{"iptables-save-ufw-chains-v6.txt", true},
+	{"iptables-save-ufw-kernel.txt", false},
+	{"iptables-save-ufw-kernel-v6.txt", true},
+	{"iptables-save-ufw-kernel-kube.txt", false},
+	{"iptables-save-ufw-kernel-kube-v6.txt", true},
+	{"iptables-save-ufw-kernel-nft.txt", false},
+	{"iptables-save-ufw-kernel-incompatible.txt", false},
 }
 
 func iptRead(t testing.TB, name string) string {
@@ -62,48 +108,101 @@ var iptIgnore = cmpopts.IgnoreUnexported(Rule{})
 func iptPR(from, to int) PortRange { return PortRange{From: from, To: to} }
 
 // TestParseIptablesSaveRecorded spells out what the recorded outputs give:
-// the foreign INPUT rule, the ACCEPTs added to a user chain INPUT jumps to
-// and to ufw's before/after chains, and the DNATs of the ports Docker and
-// podman publish on every address; not ufw's own rules, nor the stock ones
-// of before.rules, after.rules, before6.rules and after6.rules, nor the
-// DNAT on 127.0.0.1.
+// the kernel's copy of ufw's rules (UFW), with the rule added by hand to
+// ufw-user-input; the foreign INPUT rules, the ACCEPTs added to a user
+// chain INPUT jumps to and to ufw's before/after chains; the DNATs of
+// PREROUTING, of a NodePort and of the ports Docker and podman publish on
+// every address. Not the stock rules of ufw, before.rules, after.rules,
+// before6.rules and after6.rules, nor the DNATs on 127.0.0.1 or to a
+// ClusterIP.
 func TestParseIptablesSaveRecorded(t *testing.T) {
+	// r is an incoming allow from anywhere, of line n of File, tcp to ports
+	// when any; edit changes it.
+	r := func(v6 bool, n int, chain, text string, ports []PortRange, edit func(*Rule)) Rule {
+		rule := Rule{
+			File: "iptables-save", Line: n, Text: text, Action: "allow", Direction: "in",
+			Ports: ports, Proto: "tcp", FromAnywhere: true, Chain: chain, UFW: strings.HasPrefix(chain, "ufw"),
+		}
+		if v6 {
+			rule.File, rule.V6 = "ip6tables-save", true
+		}
+		if edit != nil {
+			edit(&rule)
+		}
+		return rule
+	}
+	port := func(p int) []PortRange { return []PortRange{iptPR(p, p)} }
 	tests := []struct {
 		name string
 		v6   bool
 		want []Rule
 	}{{
 		name: "iptables-save-ufw-docker.txt",
-		want: []Rule{{
-			File: "iptables-save", Line: 48, Text: "-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(5432, 5432)}, Proto: "tcp", FromAnywhere: true,
-		}, {
-			File: "iptables-save", Line: 139, Text: "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(8080, 8080)}, Proto: "tcp", FromAnywhere: true,
-		}},
+		want: []Rule{
+			r(false, 48, "INPUT", "-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT", port(5432), nil),
+			r(false, 121, "ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT", port(443), nil),
+			r(false, 124, "ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT", port(22), nil),
+			r(false, 139, "DOCKER", "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80", port(8080), nil),
+		},
 	}, {
 		name: "ip6tables-save-ufw.txt",
 		v6:   true,
-		want: []Rule{},
+		want: []Rule{
+			r(true, 142, "ufw6-user-input", "-A ufw6-user-input -p tcp -m tcp --dport 443 -j ACCEPT", port(443), nil),
+			r(true, 145, "ufw6-user-limit-accept", "-A ufw6-user-limit-accept -j ACCEPT", port(22), nil),
+		},
 	}, {
 		name: "iptables-save-ufw-chains.txt",
-		want: []Rule{{
-			File: "iptables-save", Line: 58, Text: "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(5432, 5432)}, Proto: "tcp", From: "10.0.0.0/8",
-		}, {
-			File: "iptables-save", Line: 74, Text: "-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(9000, 9000)}, Proto: "tcp", FromAnywhere: true,
-		}, {
-			File: "iptables-save", Line: 119, Text: "-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.88.0.2:443",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(8443, 8443)}, Proto: "tcp", FromAnywhere: true,
-		}},
+		want: []Rule{
+			r(false, 58, "MYCHAIN", "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT", port(5432), func(r *Rule) { r.From, r.FromAnywhere = "10.0.0.0/8", false }),
+			r(false, 74, "ufw-before-input", "-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT", port(9000), func(r *Rule) { r.UFW = false }),
+			r(false, 109, "ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT", port(22), nil),
+			r(false, 119, "NETAVARK-HOSTPORT-DNAT", "-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.88.0.2:443", port(8443), nil),
+		},
 	}, {
 		name: "iptables-save-ufw-chains-v6.txt",
 		v6:   true,
-		want: []Rule{{
-			File: "ip6tables-save", Line: 61, Text: "-A ufw6-after-input -p udp -m udp --dport 51820 -j ACCEPT",
-			Action: "allow", Direction: "in", Ports: []PortRange{iptPR(51820, 51820)}, Proto: "udp", FromAnywhere: true, V6: true,
-		}},
+		want: []Rule{
+			r(true, 61, "ufw6-after-input", "-A ufw6-after-input -p udp -m udp --dport 51820 -j ACCEPT", port(51820), func(r *Rule) { r.Proto, r.UFW = "udp", false }),
+			r(true, 145, "ufw6-user-limit-accept", "-A ufw6-user-limit-accept -j ACCEPT", port(22), nil),
+		},
+	}, {
+		name: "iptables-save-ufw-kernel.txt",
+		want: []Rule{
+			r(false, 100, "ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 6432 -j ACCEPT", port(6432), nil),
+			r(false, 104, "ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT", port(443), nil),
+			r(false, 105, "ufw-user-input", "-A ufw-user-input -s 10.0.0.5/32 -p tcp -m tcp --dport 5432 -j ACCEPT", port(5432), func(r *Rule) { r.From, r.FromAnywhere = "10.0.0.5/32", false }),
+			r(false, 108, "ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT", port(22), nil),
+			r(false, 118, "PREROUTING", "-A PREROUTING -i eth0 -p tcp -m tcp --dport 8081 -j DNAT --to-destination 10.0.0.2:80", port(8081), func(r *Rule) { r.Interface = "eth0" }),
+			r(false, 120, "DOCKER", "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8000:8010 -j DNAT --to-destination 172.17.0.2:80", []PortRange{iptPR(8000, 8010)}, nil),
+		},
+	}, {
+		name: "iptables-save-ufw-kernel-v6.txt",
+		v6:   true,
+		want: []Rule{
+			r(true, 142, "ufw6-user-input", "-A ufw6-user-input -p tcp -m tcp --dport 443 -j ACCEPT", port(443), nil),
+			r(true, 145, "ufw6-user-limit-accept", "-A ufw6-user-limit-accept -j ACCEPT", port(22), nil),
+		},
+	}, {
+		name: "iptables-save-ufw-kernel-kube.txt",
+		want: []Rule{
+			r(false, 38, "INPUT", "-A INPUT -p udp -m udp --dport 4789 -m conntrack --ctstate UNTRACKED -j ACCEPT", port(4789), func(r *Rule) { r.Proto = "udp" }),
+			r(false, 109, "ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 80 -j ACCEPT", port(80), nil),
+			r(false, 110, "ufw-user-input", "-A ufw-user-input -i eth0 -p tcp -m tcp --dport 8443 -j ACCEPT", port(8443), func(r *Rule) { r.Interface = "eth0" }),
+			r(false, 112, "ufw-user-input", "-A ufw-user-input -p udp -m multiport --dports 1000:2000 -j ACCEPT", []PortRange{iptPR(1000, 2000)}, func(r *Rule) { r.Proto = "udp" }),
+			r(false, 113, "ufw-user-input", "-A ufw-user-input -s 192.168.1.0/24 -j ACCEPT", nil, func(r *Rule) { r.Proto, r.From, r.FromAnywhere = "", "192.168.1.0/24", false }),
+			r(false, 116, "ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT", port(22), nil),
+			r(false, 143, "KUBE-SEP-WEB", "-A KUBE-SEP-WEB -p tcp -m tcp -j DNAT --to-destination 10.244.0.6:80", port(30080), nil),
+		},
+	}, {
+		name: "iptables-save-ufw-kernel-kube-v6.txt",
+		v6:   true,
+		want: []Rule{
+			r(true, 147, "ufw6-user-input", "-A ufw6-user-input -p tcp -m tcp --dport 80 -j ACCEPT", port(80), nil),
+			r(true, 148, "ufw6-user-input", "-A ufw6-user-input -i eth0 -p tcp -m tcp --dport 8443 -j ACCEPT", port(8443), func(r *Rule) { r.Interface = "eth0" }),
+			r(true, 150, "ufw6-user-input", "-A ufw6-user-input -p udp -m multiport --dports 1000:2000 -j ACCEPT", []PortRange{iptPR(1000, 2000)}, func(r *Rule) { r.Proto = "udp" }),
+			r(true, 153, "ufw6-user-limit-accept", "-A ufw6-user-limit-accept -j ACCEPT", port(22), nil),
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,6 +236,14 @@ func iptFilter(rules ...string) string {
 	return "*filter\n:INPUT DROP [0:0]\n" + strings.Join(rules, "\n") + "\nCOMMIT\n"
 }
 
+// iptChainOf is the chain of a "-A CHAIN …" line.
+func iptChainOf(line string) string {
+	if f := strings.Fields(line); len(f) > 1 {
+		return f[1]
+	}
+	return ""
+}
+
 // iptNat is a nat table with the given rules, which start on line 3.
 func iptNat(rules ...string) string {
 	return "*nat\n:DOCKER - [0:0]\n" + strings.Join(rules, "\n") + "\nCOMMIT\n"
@@ -146,7 +253,7 @@ func TestParseIptablesSave(t *testing.T) {
 	// accept is the rule a line on line 3 gives, from anywhere, on every port,
 	// for every protocol; edit changes it.
 	accept := func(line string, edit func(*Rule)) []Rule {
-		r := Rule{File: "iptables-save", Line: 3, Text: line, Action: "allow", Direction: "in", FromAnywhere: true}
+		r := Rule{File: "iptables-save", Line: 3, Text: line, Action: "allow", Direction: "in", FromAnywhere: true, Chain: iptChainOf(line)}
 		if edit != nil {
 			edit(&r)
 		}
@@ -326,7 +433,27 @@ func TestParseIptablesSave(t *testing.T) {
 		{name: "state established", in: iptFilter("-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT"), want: none},
 		{name: "established only", in: iptFilter("-A INPUT -p tcp -m tcp --dport 80 -m conntrack --ctstate ESTABLISHED -j ACCEPT"), want: none},
 		{name: "invalid", in: iptFilter("-A INPUT -m conntrack --ctstate INVALID -j ACCEPT"), want: none},
-		{name: "all but new", in: iptFilter("-A INPUT -m conntrack ! --ctstate NEW -j ACCEPT"), want: none},
+		{
+			name: "all but new: untracked ones may be new",
+			in:   iptFilter("-A INPUT -m conntrack ! --ctstate NEW -j ACCEPT"),
+			want: accept("-A INPUT -m conntrack ! --ctstate NEW -j ACCEPT", nil),
+		},
+		{name: "all but new and untracked", in: iptFilter("-A INPUT -m conntrack ! --ctstate NEW,UNTRACKED,INVALID -j ACCEPT"), want: none},
+		{
+			name: "untracked",
+			in:   iptFilter("-A INPUT -p udp -m udp --dport 4789 -m conntrack --ctstate UNTRACKED -j ACCEPT"),
+			want: accept("-A INPUT -p udp -m udp --dport 4789 -m conntrack --ctstate UNTRACKED -j ACCEPT", func(r *Rule) { r.Proto, r.Ports = "udp", []PortRange{iptPR(4789, 4789)} }),
+		},
+		{
+			name: "state untracked",
+			in:   iptFilter("-A INPUT -p tcp -m state --state ESTABLISHED,untracked -j ACCEPT"),
+			want: accept("-A INPUT -p tcp -m state --state ESTABLISHED,untracked -j ACCEPT", tcp()),
+		},
+		{
+			name: "DNATed: new ones too",
+			in:   iptFilter("-A INPUT -m conntrack --ctstate DNAT -j ACCEPT"),
+			want: accept("-A INPUT -m conntrack --ctstate DNAT -j ACCEPT", nil),
+		},
 		{name: "established, then new", in: iptFilter("-A INPUT -m conntrack --ctstate NEW -m state --state ESTABLISHED -j ACCEPT"), want: none},
 		{
 			name: "new",
@@ -348,9 +475,15 @@ func TestParseIptablesSave(t *testing.T) {
 		{name: "reject", in: iptFilter("-A INPUT -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset"), want: none},
 		{name: "user chain without rules", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -j f2b-sshd"), want: none},
 		{name: "goto a chain without rules", in: iptFilter("-A INPUT -g ACCEPT-chain"), want: none},
-		{name: "no target", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource"), want: none},
-		{name: "ufw's rule", in: iptFilter("-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), want: none},
-		{name: "ufw6's rule", in: iptFilter("-A ufw6-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), v6: true, want: none},
+		{name: "no target: ufw's limit", in: iptFilter("-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource"), want: none},
+		{name: "no target on lo", in: iptFilter("-A INPUT -i lo -p tcp"), want: none},
+		{name: "no target for established connections", in: iptFilter("-A INPUT -m conntrack --ctstate ESTABLISHED"), want: none},
+		{name: "no target in a chain INPUT does not reach", in: iptFilter("-A FORWARD -p tcp", "-A LONELY -p tcp"), want: none},
+		{name: "no target in a chain of a jump of another protocol", in: iptFilter("-A INPUT -p udp -j A", "-A A -p tcp"), want: none},
+		{name: "no target, legacy backend", in: "# Generated by iptables-save v1.8.7 (legacy) on Fri Dec  4 17:06:49 2026\n" + iptFilter("-A INPUT -p tcp -m tcp --dport 80"), want: none},
+		{name: "ufw's rule, not reached", in: iptFilter("-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), want: none},
+		{name: "ufw6's rule, not reached", in: iptFilter("-A ufw6-user-input -p tcp -m tcp --dport 22 -j ACCEPT"), v6: true, want: none},
+		{name: "another table incompatible", in: "# Table `mangle' is incompatible, use 'nft' tool.\n" + iptFilter("-A INPUT -j DROP"), want: none},
 		{name: "another built-in chain", in: iptFilter("-A FORWARD -i docker0 ! -o docker0 -j ACCEPT"), want: none},
 		{name: "filter's DOCKER chain", in: iptFilter("-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT"), want: none},
 		{
@@ -439,7 +572,12 @@ func TestParseIptablesSave(t *testing.T) {
 		{name: "Docker's RETURN", in: iptNat("-A DOCKER -i docker0 -j RETURN"), want: none},
 		{name: "DNAT on lo", in: iptNat("-A DOCKER -i lo -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.17.0.2:80"), want: none},
 		{name: "DNAT of sctp", in: iptNat("-A DOCKER ! -i docker0 -p sctp -m sctp --dport 9899 -j DNAT --to-destination 172.17.0.2:9899"), want: none},
-		{name: "DNAT in another chain", in: iptNat("-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{
+			name: "DNAT in PREROUTING",
+			in:   iptNat("-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"),
+			want: accept("-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", tcp(iptPR(80, 80))),
+		},
+		{name: "DNAT in a chain no one jumps to", in: iptNat("-A PORTFWD -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
 		{name: "nat's INPUT", in: iptNat("-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT"), want: none},
 		{name: "masquerade", in: iptNat("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE"), want: none},
 		{
@@ -471,7 +609,7 @@ func TestParseIptablesSaveChains(t *testing.T) {
 	// at is the rule of line n, from anywhere, on every port, for every
 	// protocol; edit changes it.
 	at := func(n int, line string, edit func(*Rule)) Rule {
-		r := Rule{File: "iptables-save", Line: n, Text: line, Action: "allow", Direction: "in", FromAnywhere: true}
+		r := Rule{File: "iptables-save", Line: n, Text: line, Action: "allow", Direction: "in", FromAnywhere: true, Chain: iptChainOf(line)}
 		if edit != nil {
 			edit(&r)
 		}
@@ -483,6 +621,7 @@ func TestParseIptablesSaveChains(t *testing.T) {
 	udp := func(ports ...PortRange) func(*Rule) {
 		return func(r *Rule) { r.Proto, r.Ports = "udp", ports }
 	}
+	ufw := func(r *Rule) { r.UFW = true }
 	from := func(src string, edit func(*Rule)) func(*Rule) {
 		return func(r *Rule) {
 			if edit != nil {
@@ -609,8 +748,64 @@ func TestParseIptablesSaveChains(t *testing.T) {
 		{name: "a chain of FORWARD", in: iptFilter("-A FORWARD -j A", "-A A -j ACCEPT"), want: none},
 		{name: "a chain no one jumps to", in: iptFilter("-A f2b-sshd -j ACCEPT"), want: none},
 		{name: "jump to a built-in chain", in: iptFilter("-A INPUT -j FORWARD", "-A FORWARD -j ACCEPT"), want: none},
-		{name: "ufw's chains are not followed", in: iptFilter("-A INPUT -j ufw-user-input", "-A INPUT -j ufw6-user-input", "-A ufw-user-input -j ACCEPT", "-A ufw6-user-input -j ACCEPT"), want: none},
-		{name: "nor from a user chain", in: iptFilter("-A INPUT -j A", "-A A -j ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT"), want: none},
+		{
+			name: "ufw's user chains: UFW",
+			in:   iptFilter("-A INPUT -j ufw-user-input", "-A INPUT -j ufw6-user-input", "-A ufw-user-input -j ACCEPT", "-A ufw6-user-input -j ACCEPT"),
+			want: []Rule{at(5, "-A ufw-user-input -j ACCEPT", ufw), at(6, "-A ufw6-user-input -j ACCEPT", ufw)},
+		},
+		{
+			name: "ufw's user chain from a user chain",
+			in:   iptFilter("-A INPUT -s 10.0.0.0/8 -j A", "-A A -j ufw-user-limit-accept", "-A ufw-user-limit-accept -j ACCEPT"),
+			want: []Rule{at(5, "-A ufw-user-limit-accept -j ACCEPT", from("10.0.0.0/8", ufw))},
+		},
+		{
+			name: "a user chain from ufw's user chain: UFW",
+			in:   iptFilter("-A INPUT -j ufw-before-input", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 8080 -j MINE", "-A MINE -j ACCEPT"),
+			want: []Rule{at(6, "-A MINE -j ACCEPT", func(r *Rule) { tcp(iptPR(8080, 8080))(r); ufw(r) })},
+		},
+		{
+			name: "a user chain from ufw's user chain and from INPUT: both",
+			in:   iptFilter("-A INPUT -j MINE", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -j MINE", "-A MINE -p tcp -m tcp --dport 8080 -j ACCEPT"),
+			want: []Rule{
+				at(6, "-A MINE -p tcp -m tcp --dport 8080 -j ACCEPT", tcp(iptPR(8080, 8080))),
+				at(6, "-A MINE -p tcp -m tcp --dport 8080 -j ACCEPT", func(r *Rule) { tcp(iptPR(8080, 8080))(r); ufw(r) }),
+			},
+		},
+		{
+			name: "ufw limit",
+			in: iptFilter("-A INPUT -j ufw-before-input", "-A ufw-before-input -j ufw-user-input",
+				"-A ufw-user-input -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource",
+				"-A ufw-user-input -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 30 --hitcount 6 --name DEFAULT --mask 255.255.255.255 --rsource -j ufw-user-limit",
+				"-A ufw-user-input -p tcp -m tcp --dport 22 -j ufw-user-limit-accept",
+				`-A ufw-user-limit -m limit --limit 3/min -j LOG --log-prefix "[UFW LIMIT BLOCK] "`,
+				"-A ufw-user-limit -j REJECT --reject-with icmp-port-unreachable",
+				"-A ufw-user-limit-accept -j ACCEPT"),
+			want: []Rule{at(10, "-A ufw-user-limit-accept -j ACCEPT", func(r *Rule) { tcp(iptPR(22, 22))(r); ufw(r) })},
+		},
+		{
+			name: "ufw allow from: exact",
+			in:   iptFilter("-A INPUT -j ufw-before-input", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -s 10.0.0.5/32 -p tcp -m tcp --dport 5432 -j ACCEPT"),
+			want: []Rule{at(5, "-A ufw-user-input -s 10.0.0.5/32 -p tcp -m tcp --dport 5432 -j ACCEPT", from("10.0.0.5/32", func(r *Rule) { tcp(iptPR(5432, 5432))(r); ufw(r) }))},
+		},
+		{
+			// ufw-track-input mirrors the default incoming policy (it
+			// accepts every new connection under default allow), which
+			// the policies judge from the kernel's INPUT policy.
+			name: "ufw's other chains, not UFW",
+			in: iptFilter("-A INPUT -j ufw-before-logging-input", "-A INPUT -j ufw-track-input", "-A INPUT -j ufw-reject-input",
+				"-A ufw-before-logging-input -p tcp -m tcp --dport 1 -j ACCEPT", "-A ufw-track-input -p tcp -m tcp --dport 2 -j ACCEPT", "-A ufw-reject-input -p tcp -m tcp --dport 3 -j ACCEPT"),
+			want: []Rule{
+				at(6, "-A ufw-before-logging-input -p tcp -m tcp --dport 1 -j ACCEPT", tcp(iptPR(1, 1))),
+				at(8, "-A ufw-reject-input -p tcp -m tcp --dport 3 -j ACCEPT", tcp(iptPR(3, 3))),
+			},
+		},
+		{
+			name: "ufw's chains that mirror the policy or log: not followed",
+			in: iptFilter("-A INPUT -j ufw-skip-to-policy-input", "-A INPUT -j ufw6-skip-to-policy-input", "-A INPUT -j ufw-logging-allow", "-A INPUT -j ufw6-logging-deny",
+				"-A ufw-skip-to-policy-input -j ACCEPT", "-A ufw6-skip-to-policy-input -j ACCEPT", "-A ufw-logging-allow -j ACCEPT", "-A ufw6-logging-deny -j ACCEPT",
+				"-A ufw-logging-allow -p tcp", "-A ufw-skip-to-policy-input -p tcp"),
+			want: none,
+		},
 		{
 			name: "ufw's before and after chains",
 			in: iptFilter("-A ufw-before-input -p tcp -m tcp --dport 9000 -j ACCEPT", "-A ufw-after-input -s 203.0.113.0/24 -j ACCEPT",
@@ -625,7 +820,10 @@ func TestParseIptablesSaveChains(t *testing.T) {
 		{
 			name: "a user chain of ufw's before chain",
 			in:   iptFilter("-A ufw-before-input -j ufw-not-local", "-A ufw-not-local -j ACCEPT", "-A ufw-before-input -i eth0 -j ADMIN", "-A ADMIN -p tcp -m tcp --dport 8080 -j ACCEPT"),
-			want: []Rule{at(6, "-A ADMIN -p tcp -m tcp --dport 8080 -j ACCEPT", func(r *Rule) { tcp(iptPR(8080, 8080))(r); r.Interface = "eth0" })},
+			want: []Rule{
+				at(4, "-A ufw-not-local -j ACCEPT", nil),
+				at(6, "-A ADMIN -p tcp -m tcp --dport 8080 -j ACCEPT", func(r *Rule) { tcp(iptPR(8080, 8080))(r); r.Interface = "eth0" }),
+			},
 		},
 		{
 			name: "ufw's stock ACCEPTs",
@@ -731,6 +929,131 @@ func TestParseIptablesSaveChains(t *testing.T) {
 	}
 }
 
+// TestParseIptablesSaveNat: the DNATs of PREROUTING and of the chains it
+// reaches, to any address, to the host's (--dst-type LOCAL) or in a
+// container runtime's chain; not those to another address only.
+func TestParseIptablesSaveNat(t *testing.T) {
+	// at is the DNAT of line n, from anywhere, tcp to ports; edit changes it.
+	at := func(n int, line string, ports []PortRange, edit func(*Rule)) Rule {
+		r := Rule{File: "iptables-save", Line: n, Text: line, Action: "allow", Direction: "in", FromAnywhere: true, Chain: iptChainOf(line), Proto: "tcp", Ports: ports}
+		if edit != nil {
+			edit(&r)
+		}
+		return r
+	}
+	port := func(p int) []PortRange { return []PortRange{iptPR(p, p)} }
+	to := func(addr string) func(*Rule) { return func(r *Rule) { r.To = addr } }
+	// nested are n chains C1 … Cn, PREROUTING jumping to C1 for
+	// 192.0.2.1, Cn DNATing on line n+3.
+	nested := func(n int) string {
+		rules := []string{"-A PREROUTING -d 192.0.2.1/32 -j C1"}
+		for k := 1; k < n; k++ {
+			rules = append(rules, fmt.Sprintf("-A C%d -j C%d", k, k+1))
+		}
+		return iptNat(append(rules, fmt.Sprintf("-A C%d -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", n))...)
+	}
+	none := []Rule{}
+	tests := []struct {
+		name string
+		in   string
+		v6   bool
+		want []Rule
+	}{
+		{
+			name: "ufw's before.rules port forward",
+			in:   iptNat("-A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"),
+			want: []Rule{at(3, "-A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", port(80), func(r *Rule) { r.Interface = "eth0" })},
+		},
+		{
+			name: "a port range",
+			in:   iptNat("-A PREROUTING -p tcp -m tcp --dport 8000:8010 -j DNAT --to-destination 10.0.0.2"),
+			want: []Rule{at(3, "-A PREROUTING -p tcp -m tcp --dport 8000:8010 -j DNAT --to-destination 10.0.0.2", []PortRange{iptPR(8000, 8010)}, nil)},
+		},
+		{
+			name: "v6",
+			in:   iptNat("-A PREROUTING -p tcp -m tcp --dport 443 -j DNAT --to-destination [fd00::2]:443"),
+			v6:   true,
+			want: []Rule{at(3, "-A PREROUTING -p tcp -m tcp --dport 443 -j DNAT --to-destination [fd00::2]:443", port(443), func(r *Rule) { r.File, r.V6 = "ip6tables-save", true })},
+		},
+		{
+			name: "a user chain's DNAT, with the restrictions of the jump",
+			in:   iptNat("-A PREROUTING -s 203.0.113.0/24 -i eth0 -p tcp -m tcp --dport 80:90 -j FWD", "-A FWD -p tcp -m tcp --dport 85:100 -j DNAT --to-destination 10.0.0.2"),
+			want: []Rule{at(4, "-A FWD -p tcp -m tcp --dport 85:100 -j DNAT --to-destination 10.0.0.2", []PortRange{iptPR(85, 90)}, func(r *Rule) {
+				r.From, r.FromAnywhere, r.Interface = "203.0.113.0/24", false, "eth0"
+			})},
+		},
+		{name: "to another address only", in: iptNat("-A PREROUTING -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{name: "to another address, from the jump", in: iptNat("-A PREROUTING -d 192.0.2.0/24 -j FWD", "-A FWD -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{
+			name: "to an address of the host's",
+			in:   iptNat("-A PREROUTING -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -m addrtype --dst-type LOCAL -j DNAT --to-destination 10.0.0.2:80"),
+			want: []Rule{at(3, "-A PREROUTING -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -m addrtype --dst-type LOCAL -j DNAT --to-destination 10.0.0.2:80", port(80), to("192.0.2.1/32"))},
+		},
+		{
+			name: "to an address of the host's, from the jump",
+			in:   iptNat("-A PREROUTING -m addrtype --dst-type UNICAST,LOCAL -j FWD", "-A FWD -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"),
+			want: []Rule{at(4, "-A FWD -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", port(80), to("192.0.2.1/32"))},
+		},
+		{name: "not to the host's", in: iptNat("-A PREROUTING -m addrtype ! --dst-type LOCAL -j FWD", "-A FWD -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{name: "source type LOCAL", in: iptNat("-A PREROUTING -m addrtype --src-type LOCAL -j FWD", "-A FWD -d 192.0.2.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{name: "to loopback, from the jump", in: iptNat("-A PREROUTING -d 127.0.0.1/32 -m addrtype --dst-type LOCAL -j FWD", "-A FWD -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{name: "to loopback, the host's", in: iptNat("-A PREROUTING -m addrtype --dst-type LOCAL -j FWD", "-A FWD -d 127.0.0.1/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80"), want: none},
+		{
+			name: "in a container runtime's chain, to an address",
+			in:   iptNat("-A PREROUTING -d 192.0.2.1/32 -j NETAVARK-FW", "-A NETAVARK-FW -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.88.0.2:80"),
+			want: []Rule{at(4, "-A NETAVARK-FW -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.88.0.2:80", port(80), to("192.0.2.1/32"))},
+		},
+		{
+			name: "kube-proxy: a NodePort, not the ClusterIPs",
+			in: iptNat("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+				"-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 53 -j KUBE-SVC-X",
+				"-A KUBE-SVC-X -j KUBE-SEP-Y",
+				"-A KUBE-SEP-Y -s 10.244.0.5/32 -j KUBE-MARK-MASQ",
+				"-A KUBE-SEP-Y -p tcp -m tcp -j DNAT --to-destination 10.244.0.5:53",
+				"-A KUBE-SERVICES -d 10.96.0.20/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-W",
+				"-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS",
+				"-A KUBE-NODEPORTS -p tcp -m tcp --dport 30080 -j KUBE-SVC-W",
+				"-A KUBE-NODEPORTS -p tcp -m tcp --dport 30081 -j KUBE-SVC-W",
+				"-A KUBE-SVC-W -j KUBE-SEP-W",
+				"-A KUBE-SEP-W -p tcp -m tcp -j DNAT --to-destination 10.244.0.6:80",
+				"-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000"),
+			want: []Rule{
+				at(13, "-A KUBE-SEP-W -p tcp -m tcp -j DNAT --to-destination 10.244.0.6:80", port(30080), nil),
+				at(13, "-A KUBE-SEP-W -p tcp -m tcp -j DNAT --to-destination 10.244.0.6:80", port(30081), nil),
+			},
+		},
+		{
+			name: "Docker's chain from PREROUTING and on its own: once",
+			in:   iptNat("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80"),
+			want: []Rule{at(4, "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80", port(8080), nil)},
+		},
+		{
+			name: "Docker's chain from a narrower jump: as on its own",
+			in:   iptNat("-A PREROUTING -i eth0 -s 10.0.0.0/8 -j DOCKER", "-A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80"),
+			want: []Rule{at(4, "-A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80", port(8080), nil)},
+		},
+		{name: "nat's ACCEPT, REDIRECT, MASQUERADE", in: iptNat("-A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080", "-A PREROUTING -j ACCEPT", "-A POSTROUTING -j MASQUERADE"), want: none},
+		{name: "OUTPUT's DNAT", in: iptNat("-A OUTPUT -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", "-A OUTPUT -j FWD", "-A FWD -j DNAT --to-destination 10.0.0.3"), want: none},
+		{name: "16 nested jumps, to another address", in: nested(16), want: none},
+		{
+			name: "17 nested jumps: to any address",
+			in:   nested(17),
+			want: []Rule{at(20, "-A C17 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80", port(80), nil)},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseIptablesSave(tt.in, tt.v6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got, iptIgnore); d != "" {
+				t.Errorf("(-want +got)\n%s", d)
+			}
+		})
+	}
+}
+
 // TestParseIptablesSaveManyWalks: jumps that reach chains with ever new
 // restrictions end, and what is past iptMaxSteps is counted from anywhere.
 func TestParseIptablesSaveManyWalks(t *testing.T) {
@@ -791,6 +1114,18 @@ func TestParseIptablesSaveErrors(t *testing.T) {
 		{"double !", iptFilter("-A INPUT ! ! -s 10.0.0.1 -j ACCEPT"), `"! !"`},
 		{"v6", "-A INPUT -j ACCEPT\n", "parse ip6tables-save: line 1 "},
 		{"long line", iptFilter(long), "line 3 "},
+		{"rule without a target", iptFilter("-A INPUT -p tcp"), `line 3 "-A INPUT -p tcp": rule without a target: iptables cannot show this nftables rule (read it with nft list ruleset)`},
+		{"without a target in a chain INPUT reaches", iptFilter("-A INPUT -s 10.0.0.0/8 -j A", "-A A -p tcp"), "line 4 "},
+		{"without a target in ufw's user chain", iptFilter("-A INPUT -j ufw-before-input", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -p tcp -m tcp --dport 5432"), "line 5 "},
+		{"without a target, recent but no --set", iptFilter("-A INPUT -p tcp -m recent --update --seconds 30"), "line 3 "},
+		{"without a target, --set but no recent", iptFilter("-A INPUT -p tcp -m comment --comment x --set"), "line 3 "},
+		{"without a target, backend not told", "# Generated by iptables-save v1.6.1 on Fri Dec  4 17:06:49 2026\n" + iptFilter("-A INPUT -p tcp"), "line 4 "},
+		{"without a target in PREROUTING", iptNat("-A PREROUTING -p tcp"), "line 3 "},
+		{"without a target in Docker's chain", iptNat("-A DOCKER -p tcp -m tcp --dport 80"), "line 3 "},
+		{"recorded vmap rule", iptRead(t, "iptables-save-ufw-kernel-nft.txt"), `line 44 "-A INPUT -p tcp": rule without a target`},
+		{"filter incompatible", "# Table `filter' is incompatible, use 'nft' tool.\n", "line 1 \"# Table `filter' is incompatible, use 'nft' tool.\": table filter is incompatible with iptables"},
+		{"nat incompatible", iptFilter("-A INPUT -j DROP") + "# Table `nat' is incompatible, use 'nft' tool.\n", "line 5 "},
+		{"recorded incompatible table", iptRead(t, "iptables-save-ufw-kernel-incompatible.txt"), "line 1 "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -844,6 +1179,8 @@ func FuzzParseIptablesSave(f *testing.F) {
 	f.Add(iptFilter("-A INPUT -s 10.0.0.0/8 -i eth0 -p tcp -m multiport --dports 80,443 -j A", "-A A -g B", "-A B -p tcp -m tcp --dport 443 -j ACCEPT", "-A B -j A",
 		"-A ufw-before-input -p udp -m udp --sport 67 --dport 68 -j ACCEPT", "-A ufw-before-input -j ufw-user-input", "-A ufw-user-input -j ACCEPT"), false)
 	f.Add(iptNat("-A NETAVARK-HOSTPORT-DNAT -p tcp -m tcp --dport 8080 -j NETAVARK-DN-1D8721804F16F", "-A NETAVARK-DN-1D8721804F16F -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:80"), false)
+	f.Add(iptNat("-A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 53 -j KUBE-SVC-X", "-A PREROUTING -m addrtype --dst-type LOCAL -p tcp -m tcp --dport 30053 -j KUBE-SVC-X", "-A KUBE-SVC-X -j KUBE-SEP-Y", "-A KUBE-SEP-Y -p tcp -m tcp -j DNAT --to-destination 10.244.0.5:53", "-A PREROUTING -i eth0 -j DOCKER", "-A DOCKER -p udp -j DNAT --to-destination 172.17.0.2"), false)
+	f.Add("# Generated by iptables-save v1.8.7 (legacy) on Fri Dec  4 17:06:49 2026\n"+iptFilter("-A INPUT -j ufw-user-input", "-A ufw-user-input -m recent --set", "-A ufw-user-input -p tcp -m conntrack ! --ctstate NEW,UNTRACKED", "-A ufw-user-input -j MINE", "-A MINE -j ACCEPT")+"# Table `mangle' is incompatible, use 'nft' tool.\n", false)
 	f.Fuzz(func(t *testing.T, out string, v6 bool) {
 		_ = ChainPolicies(out)
 		rules, err := ParseIptablesSave(out, v6)
@@ -864,6 +1201,9 @@ func FuzzParseIptablesSave(f *testing.F) {
 			}
 			if r.FromAnywhere != (r.From == "") || r.Interface == "lo" {
 				t.Fatalf("rule %+v: bad from or interface", r)
+			}
+			if toks, err := iptTokens(r.Text); err != nil || len(toks) < 2 || toks[1].s != r.Chain {
+				t.Fatalf("rule %+v: not of its chain", r)
 			}
 			for _, p := range r.Ports {
 				if p.From < 0 || p.From > p.To || p.To > 65535 {

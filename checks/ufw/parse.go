@@ -890,10 +890,12 @@ func parseSSAddr(s string) (Socket, error) {
 	if err != nil {
 		return Socket{}, fmt.Errorf("bad port %q", p)
 	}
+	bracketed := false
 	if h, ok := strings.CutPrefix(host, "["); ok {
 		if host, ok = strings.CutSuffix(h, "]"); !ok {
 			return Socket{}, fmt.Errorf("bad address %q", s)
 		}
+		bracketed = true
 	}
 	ip, zone, _ := strings.Cut(host, "%")
 	if zone != "" && !ifaceRe.MatchString(zone) {
@@ -918,6 +920,9 @@ func parseSSAddr(s string) (Socket, error) {
 		}
 	}
 	sock.Loopback = sock.Loopback || a.Unmap().IsLoopback()
+	// ss shows a socket on :: that takes IPv4 too as *, one that takes
+	// IPv6 alone (IPV6_V6ONLY) as [::]; old versions show both as :::.
+	sock.V6Only = bracketed && a.IsUnspecified() && a.Is6()
 	return sock, nil
 }
 

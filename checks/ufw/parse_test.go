@@ -639,8 +639,8 @@ func TestParseSS(t *testing.T) {
 			{Addr: "0.0.0.0", Port: 80, Process: "nginx"},
 			{Addr: "127.0.0.1", Port: 5432, Loopback: true, Process: "postgres"},
 			{Addr: "0.0.0.0%wg0", Port: 9100, Process: "node_exporter"},
-			{Addr: "::", Port: 22, Process: "sshd"},
-			{Addr: "::", Port: 80, Process: "nginx"},
+			{Addr: "::", Port: 22, V6Only: true, Process: "sshd"},
+			{Addr: "::", Port: 80, V6Only: true, Process: "nginx"},
 			{Addr: "*", Port: 8080, Process: "apache2"},
 			{Addr: "127.0.0.1", Port: 6379, Loopback: true, Process: "redis-server"}, // IPv4-mapped: IPv4 rules apply
 			{Addr: "fe80::1%eth0", Port: 8443, Process: "Web Content"},

@@ -279,14 +279,21 @@ func TestUFWBypassed(t *testing.T) {
 	n.MustRun(t, "iptables", "-I", "INPUT", "-j", "MYCHAIN")
 	n.MustRun(t, "iptables", "-t", "nat", "-N", "DOCKER")
 	n.MustRun(t, "iptables", "-t", "nat", "-A", "DOCKER", "!", "-i", "docker0", "-p", "tcp", "--dport", "8080", "-j", "DNAT", "--to-destination", "172.17.0.2:80")
+	// A rule in ufw's own chain that ufw status does not show (the kernel
+	// and ufw's files disagree).
+	n.MustRun(t, "iptables", "-I", "ufw-user-input", "-p", "tcp", "--dport", "22", "-j", "ACCEPT")
 	code, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
-	for id, text := range map[string]string{"NET-03": "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT", "NET-05": "-A DOCKER ! -i docker0"} {
+	for id, text := range map[string]string{
+		"NET-03": "-A MYCHAIN -p tcp -m tcp --dport 5432 -j ACCEPT",
+		"NET-04": "-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT",
+		"NET-05": "-A DOCKER ! -i docker0",
+	} {
 		r := results[id]
 		if r.Status != checks.StatusFail || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, text) {
 			t.Errorf("%s = %+v, want one failure naming %q (stderr %q)", id, r, text, stderr)
 		}
 	}
-	for _, id := range []string{"NET-01", "NET-02", "NET-04", "NET-06"} {
+	for _, id := range []string{"NET-01", "NET-02", "NET-06"} {
 		if results[id].Status != checks.StatusPass {
 			t.Errorf("%s is %s, want pass: %+v", id, results[id].Status, results[id].Findings)
 		}

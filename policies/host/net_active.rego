@@ -43,5 +43,11 @@ deny contains {"msg": sprintf("ufw is inactive%s", [ufw.instead])} if {
 deny contains {"msg": "ufw is active but not enabled at boot (ENABLED=no in /etc/ufw/ufw.conf): it stops filtering at the next reboot"} if {
 	ufw.active
 	object.get(input.ufw, "boot_error", "") == ""
+	object.get(input.ufw, "boot_unit", "") == ""
 	not input.ufw.enabled_at_boot == true
+}
+
+deny contains {"msg": sprintf("ufw is active but ufw.service is %s in systemd, so nothing loads it at boot (whatever ENABLED says): it stops filtering at the next reboot", [input.ufw.boot_unit])} if {
+	ufw.active
+	object.get(input.ufw, "boot_unit", "") != ""
 }

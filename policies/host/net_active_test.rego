@@ -72,3 +72,8 @@ test_missing_fact_denies_nothing if {
 	count(check.deny) == 0 with input as {}
 	count(check.error) == 0 with input as {}
 }
+
+test_deny_unit_disabled if {
+	inp := fx.with_ufw({"enabled_at_boot": false, "boot_unit": "disabled"})
+	check.deny == {{"msg": "ufw is active but ufw.service is disabled in systemd, so nothing loads it at boot (whatever ENABLED says): it stops filtering at the next reboot"}} with input as inp
+}

@@ -201,7 +201,7 @@ test_allow_named_ranges if {
 # An ACCEPT in INPUT, outside ufw's chains, opens the port whatever ufw's
 # rules say.
 test_deny_bypass if {
-	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT` (iptables-save line 44, outside ufw) accepts PostgreSQL port 5432 from anywhere: ufw's rules never see these connections"}} with input as fx.with_bypass([fx.accept_5432])
+	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 5432 -j ACCEPT` (iptables-save line 44, outside ufw's rules) accepts PostgreSQL port 5432 from anywhere"}} with input as fx.with_bypass([fx.accept_5432])
 }
 
 test_allow_bypass_from_a_source if {
@@ -212,4 +212,24 @@ test_allow_bypass_from_a_source if {
 test_error_bypass_unknown if {
 	count(check.error) == 1 with input as fx.bypass_unknown
 	count(check.deny) == 0 with input as fx.bypass_unknown
+}
+
+# A rule on a VPN overlay or a local bridge is not the world; the setting
+# names which interfaces are private.
+test_allow_on_private_interface if {
+	r := object.union(fx.rule(6, "5432/tcp on wg0 ALLOW IN Anywhere", "allow", [[5432, 5432]], "tcp", false), {"interface": "wg0"})
+	inp := fx.with_rules(array.concat(hardened_rules, [r]))
+	count(check.deny) == 0 with input as inp
+	count(check.deny) == 1 with input as object.union(inp, {"settings": {"net_private_interfaces": ["lo"]}})
+}
+
+# The kernel's copy of a rule ufw status shows is that rule, reported
+# once; one ufw status does not show (files edited, not reloaded) is
+# reported.
+test_kernel_copy_of_ufw_rules if {
+	shown := object.union(fx.bypass_rule(60, "-A ufw-user-input -p tcp -m tcp --dport 5432 -j ACCEPT", 5432), {"ufw": true, "chain": "ufw-user-input"})
+	with_rule := fx.with_ufw({"bypass": [shown], "status": object.union(fx.hardened_status, {"rules": array.concat(hardened_rules, [allow_5432])})})
+	count(check.deny) == 1 with input as with_rule
+	without := fx.with_bypass([shown])
+	check.deny == {{"msg": "`-A ufw-user-input -p tcp -m tcp --dport 5432 -j ACCEPT` (iptables-save line 60, in ufw's chains in the kernel but not in ufw status: its files and the kernel disagree, and sudo ufw reload makes the kernel follow the files) accepts PostgreSQL port 5432 from anywhere"}} with input as without
 }

@@ -61,3 +61,29 @@ deny contains {"msg": sprintf("%s: every port no rule drops is open to the world
 	some fam in ufw.families
 	ufw.kernel_overrides(fam)
 }
+
+# What the kernel does is read from iptables-save: unread, the defaults
+# ufw claims are unconfirmed.
+error contains f if some f in ufw.bypass_errors
+
+# A kernel rule that accepts every port from anywhere is a default allow
+# under another name.
+deny contains {"msg": sprintf("%s accepts every port from anywhere: no default policy applies", [ufw.bypass_at(r)])} if {
+	ufw.active
+	some r in ufw.bypass
+	not ufw.published(r)
+	ufw.every_port(r)
+	ufw.tcp(r)
+	ufw.anywhere(r)
+	not ufw.shown(r, 1)
+}
+
+# With forwarding on, ufw says deny or reject for routed traffic; the
+# kernel's FORWARD policy ACCEPT, set behind its back, forwards what no
+# rule drops.
+deny contains {"msg": sprintf("the kernel's FORWARD policy is ACCEPT for %s although ufw's default routed policy is %s (changed outside ufw, e.g. iptables -P FORWARD ACCEPT): the host forwards what no rule drops", [fam, ufw.status.routed])} if {
+	ufw.active
+	ufw.status.routed in {"deny", "reject"}
+	some fam in ufw.families
+	ufw.kernel_forward_policy(fam) == "ACCEPT"
+}

@@ -64,3 +64,22 @@ test_deny_kernel_policy_accept if {
 	inp := fx.with_ufw({"input_policy": {"ipv4": "DROP", "ipv6": "ACCEPT"}})
 	check.deny == {{"msg": "the kernel's INPUT policy is ACCEPT for IPv6 although ufw's default incoming policy is deny (changed outside ufw, e.g. iptables -P INPUT ACCEPT): every port no rule drops is open to the world"}} with input as inp
 }
+
+test_error_kernel_rules_unread if {
+	count(check.error) == 1 with input as fx.bypass_unknown
+}
+
+test_deny_accept_all_outside_ufw if {
+	r := object.union(fx.bypass_rule(40, "-A INPUT -j ACCEPT", 1), {"ports": [], "proto": ""})
+	check.deny == {{"msg": "`-A INPUT -j ACCEPT` (iptables-save line 40, outside ufw's rules) accepts every port from anywhere: no default policy applies"}} with input as fx.with_bypass([r])
+	# On a private interface it is no hole.
+	count(check.deny) == 0 with input as fx.with_bypass([object.union(r, {"interface": "wg0"})])
+}
+
+test_deny_kernel_forward_accept if {
+	inp := fx.with_ufw({"forward_policy": {"ipv4": "ACCEPT", "ipv6": "DROP"}, "status": object.union(fx.hardened_status, {"routed": "deny"})})
+	check.deny == {{"msg": "the kernel's FORWARD policy is ACCEPT for IPv4 although ufw's default routed policy is deny (changed outside ufw, e.g. iptables -P FORWARD ACCEPT): the host forwards what no rule drops"}} with input as inp
+	# Forwarding off: ufw says disabled, and nothing is forwarded.
+	off := fx.with_ufw({"forward_policy": {"ipv4": "ACCEPT", "ipv6": "ACCEPT"}})
+	count(check.deny) == 0 with input as off
+}

@@ -36,31 +36,65 @@ error contains f if some f in ufw.listening_errors
 
 error contains f if some f in ufw.bypass_errors
 
-# A rule outside ufw that accepts the port lets it through whatever ufw's
-# rules say.
+# A kernel rule that accepts the port and ufw status does not show lets it
+# through whatever ufw's rules say.
 deny contains {"msg": sprintf("%s, and %s accepts it from anywhere", [what(s), ufw.bypass_at(r)])} if {
 	ufw.active
 	some s in ufw.listening
-	not s.loopback == true
+	ufw.reachable(s)
 	judged_here(s.port)
 	some r in ufw.bypasses(s.port)
 	ufw.reaches(r, s)
 }
 
-# A container runtime (Docker, Podman, CNI) publishes a container's port
-# with a DNAT, past ufw, whether or not a proxy process listens on the
-# host.
-deny contains {"msg": sprintf("a container's port %d is published to anywhere past ufw: %s; it is not on the allowed-ports list (%s)", [p, ufw.bypass_at(r), ufw.port_list(ufw.allowed_ports)])} if {
+# A DNAT (a port a container runtime publishes, a port forward) sends
+# connections past ufw's input rules, whether or not a process listens for
+# them on the host.
+deny contains {"msg": sprintf("%s %s published to anywhere past ufw's rules: %s; %s not on the allowed-ports list (%s)", [ports, verb, ufw.bypass_at(r), pronoun, ufw.port_list(ufw.allowed_ports)])} if {
 	ufw.active
 	some r in ufw.bypass
-	contains(r.text, " -j DNAT")
+	ufw.published(r)
 	ufw.anywhere(r)
-	some range in object.get(r, "ports", [])
-	range.from == range.to
-	p := range.from
-	judged_here(p)
+	some range in published_ranges(r)
+	some p in unjudged_in(range)
 	not listened(p)
+	ports := range_text(range)
+	verb := are(range)
+	pronoun := they(range)
 }
+
+# published_ranges are the port ranges a DNAT takes (all ports when it
+# names none).
+published_ranges(r) := r.ports if count(object.get(r, "ports", [])) > 0
+
+published_ranges(r) := [{"from": 1, "to": 65535}] if count(object.get(r, "ports", [])) == 0
+
+# unjudged_in is the first port of range NET-05 must judge, as a set (empty
+# when every port of the range is allowed or another item's): ranges can
+# be wide, so the allowed ports are counted, not the range walked.
+unjudged_in(range) := {range.from} if {
+	range.from == range.to
+	judged_here(range.from)
+}
+
+unjudged_in(range) := {range.from} if {
+	range.from < range.to
+	others := (ufw.allowed_ports | ufw.ssh_ports) | ufw.postgres_ports
+	exempt := {p | some p in others; range.from <= p; p <= range.to}
+	count(exempt) < (range.to - range.from) + 1
+}
+
+range_text(range) := sprintf("port %d", [range.from]) if range.from == range.to
+
+range_text(range) := sprintf("ports %d-%d", [range.from, range.to]) if range.from < range.to
+
+are(range) := "is" if range.from == range.to
+
+are(range) := "are" if range.from < range.to
+
+they(range) := "it is" if range.from == range.to
+
+they(range) := "they are" if range.from < range.to
 
 # judged_here: port p is NET-05's to judge: not on the allowed-ports list,
 # and not the SSH or PostgreSQL port, which NET-04 and NET-03 judge.
@@ -73,12 +107,12 @@ judged_here(p) if {
 listened(p) if {
 	some s in ufw.listening
 	s.port == p
-	not s.loopback == true
+	ufw.reachable(s)
 }
 
 deny contains f if {
 	some s in ufw.listening
-	not s.loopback == true
+	ufw.reachable(s)
 	judged_here(s.port)
 	some f in through(s)
 }

@@ -160,13 +160,13 @@ test_allow_on_loopback_interface if {
 # Docker's published port is exposed past ufw, with or without a proxy
 # process listening for it.
 test_deny_docker_published_port if {
-	check.deny == {{"msg": "a container's port 8080 is published to anywhere past ufw: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw); it is not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([fx.docker_8080])
+	check.deny == {{"msg": "port 8080 is published to anywhere past ufw's rules: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw's rules); it is not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([fx.docker_8080])
 }
 
 test_deny_docker_proxy_socket if {
 	proxy := {"addr": "0.0.0.0", "port": 8080, "loopback": false, "process": "docker-proxy"}
 	inp := fx.with_ufw({"bypass": [fx.docker_8080], "listening": array.concat(fx.hardened_listening, [proxy])})
-	check.deny == {{"msg": "docker-proxy listens on 0.0.0.0:8080, a port not on the allowed-ports list (22, 80, 443), and `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw) accepts it from anywhere"}} with input as inp
+	check.deny == {{"msg": "docker-proxy listens on 0.0.0.0:8080, a port not on the allowed-ports list (22, 80, 443), and `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw's rules) accepts it from anywhere"}} with input as inp
 }
 
 test_allow_docker_port_on_the_list if {
@@ -188,4 +188,39 @@ test_allowed_list_empty if {
 	inp := with_settings(fx.with_ufw({"listening": [redis], "status": object.union(fx.hardened_status, {"rules": [allow_redis]})}), [])
 	some f in check.deny with input as inp
 	contains(f.msg, "allowed-ports list (none)")
+}
+
+# A published range is judged port by port against the allowed list.
+test_deny_published_range if {
+	r := object.union(fx.docker_8080, {"ports": [{"from": 8000, "to": 8010}], "text": "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8000:8010 -j DNAT --to-destination 172.17.0.2:80"})
+	check.deny == {{"msg": "ports 8000-8010 are published to anywhere past ufw's rules: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8000:8010 -j DNAT --to-destination 172.17.0.2:80` (iptables-save line 116, outside ufw's rules); they are not on the allowed-ports list (22, 80, 443)"}} with input as fx.with_bypass([r])
+	allowed := array.concat([22, 443], [p | some p in numbers.range(8000, 8010)])
+	count(check.deny) == 0 with input as with_settings(fx.with_bypass([r]), allowed)
+}
+
+# A port forward in before.rules' nat table is published too.
+test_deny_port_forward if {
+	r := object.union(fx.docker_8080, {"text": "-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80", "interface": "eth0"})
+	count(check.deny) == 1 with input as fx.with_bypass([r])
+}
+
+# ss shows a socket that takes IPv6 alone as [::]: an IPv4 rule does not
+# reach it.
+test_allow_v6only_socket_v4_rule if {
+	sock := {"addr": "::", "port": 6379, "loopback": false, "process": "redis-server", "v6only": true}
+	inp := fx.with_ufw({
+		"listening": array.concat(fx.hardened_listening, [sock]),
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [allow_redis])}),
+	})
+	count(check.deny) == 0 with input as inp
+}
+
+# A socket bound to a private interface takes no connection from the world.
+test_allow_socket_on_private_interface if {
+	sock := {"addr": "0.0.0.0%wg0", "port": 6379, "loopback": false, "process": "redis-server"}
+	inp := fx.with_ufw({
+		"listening": [sock],
+		"status": object.union(fx.hardened_status, {"rules": array.concat(fx.hardened_rules, [allow_redis])}),
+	})
+	count(check.deny) == 0 with input as inp
 }

@@ -95,6 +95,9 @@ families := {"IPv4", "IPv6"}
 # ufw's: iptables -P INPUT ACCEPT changes it behind ufw's back.
 kernel_policy(fam) := object.get(input.ufw, ["input_policy", lower(fam)], "")
 
+# kernel_forward_policy is the kernel's FORWARD chain policy for fam.
+kernel_forward_policy(fam) := object.get(input.ufw, ["forward_policy", lower(fam)], "")
+
 # open_by_default: ufw is active and what no rule matches in family fam is
 # let in: the kernel's INPUT policy is ACCEPT or, unknown, ufw's default
 # incoming policy is allow (for IPv6 only when ufw manages it: with
@@ -193,10 +196,21 @@ tcp(r) if object.get(r, "proto", "") in {"", "tcp", "any"}
 
 # anywhere: the rule matches every source address, or near enough (a
 # source range wider than /8 in IPv4 or /16 in IPv6: 0.0.0.0/1 is half of
-# the Internet), on an interface other machines reach (not lo).
+# the Internet), on an interface other machines reach (not a private one).
 anywhere(r) if {
 	any_source(r)
-	not object.get(r, "interface", "") == "lo"
+	not private_interface(object.get(r, "interface", ""))
+}
+
+# private_interfaces are the interfaces only trusted peers reach
+# (settings.net_private_interfaces): loopback, VPN overlays, the bridges
+# of local VMs and containers.
+private_interfaces := object.get(input, ["settings", "net_private_interfaces"], ["lo", "tailscale*", "wg*", "zt*", "virbr*", "docker0", "br-*"])
+
+private_interface(name) if {
+	name != ""
+	some pattern in private_interfaces
+	glob.match(pattern, ["/"], name)
 }
 
 any_source(r) if r.from_anywhere == true
@@ -286,28 +300,68 @@ shadowed(r, p) if {
 	for_every_connection(q, p)
 }
 
-# --- Rules outside ufw (iptables-save): ACCEPTs in INPUT itself, Docker's
-# DNATs for published ports. ufw's rules never see what they let in.
+# --- The kernel's rules (iptables-save): those outside ufw's own (ACCEPTs
+# in INPUT or the chains it jumps to, before.rules, the DNATs of published
+# ports and port forwards), which ufw's rules never see, and the kernel's
+# copy of ufw's own rules, which ufw status (reading ufw's files) may not
+# show when the two disagree.
 
 bypass := input.ufw.bypass if is_array(input.ufw.bypass)
 
 bypass := [] if not is_array(object.get(input, ["ufw", "bypass"], null))
 
-bypass_errors contains {"msg": sprintf("the firewall rules outside ufw (iptables-save) could not be read: %s", [because("bypass_error")])} if {
+bypass_errors contains {"msg": sprintf("the kernel's firewall rules (iptables-save) could not be read: %s", [because("bypass_error")])} if {
 	active
 	object.get(input.ufw, "bypass_error", "") != ""
 }
 
-# bypasses are the rules outside ufw that accept TCP connections to port p
-# from anywhere.
+# bypasses are the kernel's rules that accept TCP connections to port p
+# from anywhere and that ufw status does not show.
 bypasses(p) := [r |
 	some r in bypass
 	covers(r, p)
 	anywhere(r)
+	not shown(r, p)
 ]
 
-# bypass_at quotes a rule outside ufw and where iptables-save printed it.
-bypass_at(r) := sprintf("`%s` (%s line %d, outside ufw)", [r.text, r.file, r.line])
+# shown: r is the kernel's copy of a rule ufw status shows: reached
+# through ufw's user chains, and ufw status has a rule of its family that
+# opens port p to anywhere.
+shown(r, p) if {
+	r.ufw == true
+	some q in rules
+	opens(q)
+	family(q) == family(r)
+	covers(q, p)
+	anywhere(q)
+	same_kind(q, r)
+}
+
+# same_kind: ufw rule q and the kernel's rule r both rate-limit, or both
+# do not.
+same_kind(q, r) if {
+	q.action == "limit"
+	rate_limited(r)
+}
+
+same_kind(q, r) if {
+	q.action == "allow"
+	not rate_limited(r)
+}
+
+# rate_limited: r is the accept of a ufw limit rule.
+rate_limited(r) if {
+	r.ufw == true
+	object.get(r, "chain", "") in {"ufw-user-limit-accept", "ufw6-user-limit-accept"}
+}
+
+# bypass_at quotes a rule of the kernel's and says where it is.
+bypass_at(r) := sprintf("`%s` (%s line %d, outside ufw's rules)", [r.text, r.file, r.line]) if not r.ufw == true
+
+bypass_at(r) := sprintf("`%s` (%s line %d, in ufw's chains in the kernel but not in ufw status: its files and the kernel disagree, and sudo ufw reload makes the kernel follow the files)", [r.text, r.file, r.line]) if r.ufw == true
+
+# published is a rule publishing a container's or a forwarded port (DNAT).
+published(r) if contains(r.text, " -j DNAT")
 
 # --- Listening sockets.
 
@@ -320,12 +374,23 @@ listening_unknown if object.get(input.ufw, "listening_error", "") != ""
 listening_errors contains {"msg": sprintf("the host's listening TCP sockets could not be read: %s", [because("listening_error")])} if listening_unknown
 
 # exposed are the sockets on port p that listen on an address other
-# machines can reach (not loopback).
+# machines can reach.
 exposed(p) := [s |
 	some s in listening
 	s.port == p
-	not s.loopback == true
+	reachable(s)
 ]
+
+# reachable: socket s takes connections from other machines: it is not on
+# a loopback address nor bound to a private interface (ADDR%wg0).
+reachable(s) if {
+	not s.loopback == true
+	not private_interface(zone(s.addr))
+}
+
+zone(addr) := split(addr, "%")[1] if contains(addr, "%")
+
+zone(addr) := "" if not contains(addr, "%")
 
 # listener is "PROCESS listens on ADDR:PORT" (an IPv6 address bracketed).
 listener(s) := sprintf("%s listens on %s", [process(s), addr_port(s)])
@@ -347,7 +412,12 @@ ipv4(s) if {
 }
 
 # dual_stack: the socket may take IPv4 and IPv6 connections alike.
-dual_stack(s) if s.addr in {"::", "*"}
+dual_stack(s) if s.addr == "*"
+
+dual_stack(s) if {
+	s.addr == "::"
+	not s.v6only == true
+}
 
 # socket_families are the families socket s takes connections in.
 socket_families(s) := {"IPv4"} if ipv4(s)

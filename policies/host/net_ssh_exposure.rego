@@ -48,10 +48,11 @@ deny contains f if {
 # Default allow: what no rule for every source matches is let in, unlimited.
 error contains f if some f in ufw.bypass_errors
 
-deny contains {"msg": sprintf("%s accepts SSH port %d from anywhere, past ufw's rules and their rate limit", [ufw.bypass_at(r), p])} if {
+deny contains {"msg": sprintf("%s accepts SSH port %d from anywhere without rate limiting", [ufw.bypass_at(r), p])} if {
 	ufw.active
 	some p in ufw.ssh_ports
 	some r in ufw.bypasses(p)
+	not ufw.rate_limited(r)
 }
 
 deny contains {"msg": sprintf("%s and no rule limits or denies SSH port %d%s: it is open to anywhere without rate limiting", [ufw.default_why(fams), p, ufw.over(fams)])} if {

@@ -148,5 +148,18 @@ test_deny_without_numbers if {
 
 test_deny_bypass if {
 	r := fx.bypass_rule(40, "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT", 22)
-	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` (iptables-save line 40, outside ufw) accepts SSH port 22 from anywhere, past ufw's rules and their rate limit"}} with input as fx.with_bypass([r])
+	check.deny == {{"msg": "`-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT` (iptables-save line 40, outside ufw's rules) accepts SSH port 22 from anywhere without rate limiting"}} with input as fx.with_bypass([r])
+}
+
+# The kernel's accept of ufw's limit rule is rate-limited.
+test_allow_kernel_limit_accept if {
+	r := object.union(fx.bypass_rule(70, "-A ufw-user-limit-accept -j ACCEPT", 22), {"ufw": true, "chain": "ufw-user-limit-accept"})
+	count(check.deny) == 0 with input as fx.with_bypass([r])
+}
+
+# A plain ACCEPT for the SSH port in ufw's chains, where ufw status shows a
+# limit rule: the kernel does not rate-limit what it lets in there.
+test_deny_kernel_accept_beside_limit if {
+	r := object.union(fx.bypass_rule(71, "-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT", 22), {"ufw": true, "chain": "ufw-user-input"})
+	count(check.deny) == 1 with input as fx.with_bypass([r])
 }
