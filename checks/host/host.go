@@ -77,7 +77,7 @@ func withCommandTimeout(ctx context.Context) (context.Context, context.CancelFun
 }
 
 // ErrSudoRefused is returned when --sudo was asked for and sudo -n refused.
-var ErrSudoRefused = errors.New("sudo -n refused (no passwordless sudo for this user)")
+var ErrSudoRefused = errors.New("sudo -n refused: --sudo needs passwordless sudo for every command the audit runs (sh, cat, ufw, iptables-save, sshd …), not a few")
 
 // sudoArgv prefixes argv for a privileged run.
 func sudoArgv(argv []string) []string {

@@ -107,7 +107,7 @@ func (Check) Collect(ctx context.Context, t checks.Target) (checks.Facts, error)
 		d.StatusError = fmt.Sprintf("ufw status verbose: %v", statusErr)
 	}
 	if d.Installed && d.StatusError == "" {
-		d.Bypass, d.InputPolicy, d.ForwardPolicy, d.BypassError = bypass(ctx, h)
+		d.Bypass, d.InputPolicy, d.ForwardPolicy, d.KernelHooked, d.BypassError = bypass(ctx, h)
 	}
 	d.Listening, d.ListeningError = listening(ctx, h)
 	return checks.Facts{Namespace: Namespace, Status: checks.FactsOK, Data: d}, nil
@@ -206,29 +206,29 @@ func fromFiles(ctx context.Context, h host.Host, conf []byte, confErr error, def
 // ip6tables-save (root's, like ufw): the rules outside ufw's own that
 // accept connections, the kernel's copy of ufw's own, and the INPUT and
 // FORWARD policies per family.
-func bypass(ctx context.Context, h host.Host) (rules []Rule, input, forward map[string]string, why string) {
-	rules, input, forward = []Rule{}, map[string]string{}, map[string]string{}
+func bypass(ctx context.Context, h host.Host) (rules []Rule, input, forward map[string]string, hooked map[string]bool, why string) {
+	rules, input, forward, hooked = []Rule{}, map[string]string{}, map[string]string{}, map[string]bool{}
 	for _, tool := range []struct {
 		name, family string
 		v6           bool
 	}{{"iptables-save", "ipv4", false}, {"ip6tables-save", "ipv6", true}} {
 		path, err := host.LookPath(ctx, h, tool.name)
 		if err != nil {
-			return nil, nil, nil, err.Error()
+			return nil, nil, nil, nil, err.Error()
 		}
 		if path == "" {
 			if tool.v6 {
 				continue // no IPv6 tools: no IPv6 rules either
 			}
-			return nil, nil, nil, tool.name + " is not installed"
+			return nil, nil, nil, nil, tool.name + " is not installed"
 		}
 		out, err := runBounded(ctx, h, path)
 		if err != nil {
-			return nil, nil, nil, fmt.Sprintf("%s: %v", tool.name, err)
+			return nil, nil, nil, nil, fmt.Sprintf("%s: %v", tool.name, err)
 		}
 		found, err := ParseIptablesSave(string(out), tool.v6)
 		if err != nil {
-			return nil, nil, nil, err.Error()
+			return nil, nil, nil, nil, err.Error()
 		}
 		rules = append(rules, found...)
 		policies := ChainPolicies(string(out))
@@ -238,8 +238,13 @@ func bypass(ctx context.Context, h host.Host) (rules []Rule, input, forward map[
 		if p := policies["FORWARD"]; p != "" {
 			forward[tool.family] = p
 		}
+		var acceptsAll bool
+		hooked[tool.family], acceptsAll = FilterFacts(string(out))
+		if acceptsAll {
+			forward[tool.family] = "ACCEPT"
+		}
 	}
-	return rules, input, forward, ""
+	return rules, input, forward, hooked, ""
 }
 
 // listening reads the listening TCP sockets: ss, else /proc/net/tcp{,6}.

@@ -48,6 +48,10 @@ type Data struct {
 	// whatever ufw's configuration says.
 	InputPolicy   map[string]string `json:"input_policy,omitempty"`
 	ForwardPolicy map[string]string `json:"forward_policy,omitempty"`
+	// KernelHooked says by family whether the kernel's INPUT chain jumps to
+	// ufw's chains: false when ufw's rules are not loaded, whatever ufw
+	// status says.
+	KernelHooked map[string]bool `json:"kernel_hooked,omitempty"`
 	// Listening are the TCP sockets listening on the host; ListeningError
 	// says why they are unknown.
 	Listening      []Socket `json:"listening"`

@@ -867,3 +867,33 @@ func iptLoopback(s string) bool {
 	m, err2 := netip.ParseAddr(mask)
 	return ok && err1 == nil && err2 == nil && a.Is4() && m.Is4() && a.IsLoopback() && m.As4()[0] == 255
 }
+
+// FilterFacts reads two facts of the filter table from iptables-save
+// output: whether INPUT jumps to any of ufw's chains (false when ufw's
+// rules are not in the kernel, after an iptables -F for instance), and
+// whether FORWARD accepts everything with a rule that matches all traffic
+// ("-A FORWARD -j ACCEPT"), which overrides its policy as surely as
+// iptables -P FORWARD ACCEPT.
+func FilterFacts(out string) (ufwHooked, forwardAcceptsAll bool) {
+	table := ""
+	for _, line := range strings.Split(out, "\n") {
+		text := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(text, "*"):
+			table = text[1:]
+		case text == "COMMIT":
+			table = ""
+		case table != "filter":
+		case text == "-A FORWARD -j ACCEPT":
+			forwardAcceptsAll = true
+		case strings.HasPrefix(text, "-A INPUT "):
+			f := strings.Fields(text)
+			for i := 0; i+1 < len(f); i++ {
+				if (f[i] == "-j" || f[i] == "-g") && (strings.HasPrefix(f[i+1], "ufw-") || strings.HasPrefix(f[i+1], "ufw6-")) {
+					ufwHooked = true
+				}
+			}
+		}
+	}
+	return ufwHooked, forwardAcceptsAll
+}

@@ -1225,3 +1225,23 @@ func BenchmarkParseIptablesSave(b *testing.B) {
 		}
 	}
 }
+
+func TestFilterFacts(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		out              string
+		hooked, fwdAllOK bool
+	}{
+		{"recorded ufw", string(readTestdata(t, "iptables-save-ufw-docker.txt")), true, false},
+		{"recorded ufw, IPv6", string(readTestdata(t, "ip6tables-save-ufw.txt")), true, false},
+		{"flushed", "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n", false, false},
+		{"forward accepts all", "*filter\n:INPUT DROP [0:0]\n-A INPUT -j ufw-before-input\n-A FORWARD -j ACCEPT\nCOMMIT\n", true, true},
+		{"forward accepts docker0 only", "*filter\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\nCOMMIT\n", false, false},
+		{"jump in another table", "*raw\n-A INPUT -j ufw-before-input\nCOMMIT\n", false, false},
+	} {
+		hooked, fwd := FilterFacts(tc.out)
+		if hooked != tc.hooked || fwd != tc.fwdAllOK {
+			t.Errorf("%s: FilterFacts = %v, %v; want %v, %v", tc.name, hooked, fwd, tc.hooked, tc.fwdAllOK)
+		}
+	}
+}

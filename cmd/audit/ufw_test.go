@@ -66,6 +66,23 @@ func nsRun(t *testing.T, n *ufwtest.Namespace, args ...string) (int, string, str
 	return code, stdout.String(), stderr.String()
 }
 
+// nsListen starts a TCP listener on addr inside the namespace until the
+// test ends.
+func nsListen(t *testing.T, n *ufwtest.Namespace, addr string) {
+	t.Helper()
+	listener := n.Command(os.Args[0])
+	listener.Env = append(os.Environ(), "AUDIT_TEST_LISTEN="+addr)
+	out, _ := listener.StdoutPipe()
+	if err := listener.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listener.Process.Kill(); listener.Wait() })
+	buf := make([]byte, 16)
+	if k, _ := out.Read(buf); !strings.Contains(string(buf[:k]), "listening") {
+		t.Fatalf("the listener on %s did not start: %q", addr, buf[:k])
+	}
+}
+
 // netRuleSets are the rule sets and the verdicts each must get.
 var netRuleSets = []struct {
 	name  string
@@ -139,17 +156,7 @@ func TestUFWExposedService(t *testing.T) {
 	t.Parallel()
 	n := ufwtest.New(t, ufwtest.Options{})
 	n.UFW(t, "default deny incoming", "limit 22/tcp", "allow 8080/tcp", "logging on", "--force enable")
-	listener := n.Command(os.Args[0])
-	listener.Env = append(os.Environ(), "AUDIT_TEST_LISTEN=0.0.0.0:8080")
-	out, _ := listener.StdoutPipe()
-	if err := listener.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { listener.Process.Kill(); listener.Wait() })
-	buf := make([]byte, 16)
-	if k, _ := out.Read(buf); !strings.Contains(string(buf[:k]), "listening") {
-		t.Fatalf("the listener did not start: %q", buf[:k])
-	}
+	nsListen(t, n, "0.0.0.0:8080")
 	_, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
 	r := results["NET-05"]
 	if r.Status != checks.StatusFail || len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Message, "8080") {
@@ -311,11 +318,34 @@ func TestUFWKernelPolicy(t *testing.T) {
 	n := ufwtest.New(t, ufwtest.Options{})
 	n.UFW(t, "default deny incoming", "limit 22/tcp", "logging on", "--force enable")
 	n.MustRun(t, "iptables", "-P", "INPUT", "ACCEPT")
+	nsListen(t, n, "0.0.0.0:5432")
 	_, results, stderr := nsAudit(t, n, "--local", "--only", "NET")
 	for id, text := range map[string]string{"NET-02": "kernel's INPUT policy is ACCEPT for IPv4", "NET-03": "PostgreSQL port 5432 over IPv4"} {
 		r := results[id]
 		if r.Status != checks.StatusFail || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, text) {
 			t.Errorf("%s = %+v, want one failure saying %q (stderr %q)", id, r, text, stderr)
 		}
+	}
+}
+
+// TestUFWFlushed: after iptables -F, ufw status still says active, but the
+// kernel holds none of ufw's rules: NET-01 fails.
+func TestUFWFlushed(t *testing.T) {
+	ufwtest.Require(t)
+	t.Parallel()
+	n := ufwtest.New(t, ufwtest.Options{})
+	n.UFW(t, "default deny incoming", "limit 22/tcp", "logging on", "--force enable")
+	for _, cmd := range []string{"iptables", "ip6tables"} {
+		n.MustRun(t, cmd, "-P", "INPUT", "ACCEPT")
+		n.MustRun(t, cmd, "-F")
+	}
+	_, results, stderr := nsAudit(t, n, "--local", "--only", "NET-01,NET-02")
+	for _, id := range []string{"NET-01", "NET-02"} {
+		if r := results[id]; r.Status != checks.StatusFail {
+			t.Errorf("%s = %+v, want fail (stderr %q)", id, r, stderr)
+		}
+	}
+	if f := results["NET-01"].Findings; len(f) != 1 || !strings.Contains(f[0].Message, "jumps to none of ufw's chains") {
+		t.Errorf("NET-01 findings %+v", f)
 	}
 }

@@ -30,6 +30,8 @@ error contains {"msg": sprintf("whether ufw is enabled at boot is unknown: %s", 
 
 deny contains {"msg": sprintf("ufw is not installed%s", [ufw.instead])} if input.ufw.installed == false
 
+deny contains {"msg": "ufw status says active, but the kernel's INPUT chain jumps to none of ufw's chains (flushed with iptables -F?): ufw's rules filter nothing; sudo ufw reload loads them again"} if ufw.unhooked("IPv4")
+
 deny contains {"msg": "ufw is inactive: nothing is filtered"} if {
 	ufw.down == "ufw is inactive"
 	count(ufw.others) == 0

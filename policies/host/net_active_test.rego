@@ -77,3 +77,9 @@ test_deny_unit_disabled if {
 	inp := fx.with_ufw({"enabled_at_boot": false, "boot_unit": "disabled"})
 	check.deny == {{"msg": "ufw is active but ufw.service is disabled in systemd, so nothing loads it at boot (whatever ENABLED says): it stops filtering at the next reboot"}} with input as inp
 }
+
+test_deny_rules_not_in_kernel if {
+	inp := fx.with_ufw({"kernel_hooked": {"ipv4": false, "ipv6": false}})
+	check.deny == {{"msg": "ufw status says active, but the kernel's INPUT chain jumps to none of ufw's chains (flushed with iptables -F?): ufw's rules filter nothing; sudo ufw reload loads them again"}} with input as inp
+	count(check.deny) == 0 with input as fx.with_ufw({"kernel_hooked": {"ipv4": true, "ipv6": true}})
+}

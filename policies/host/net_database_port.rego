@@ -1,16 +1,18 @@
 # METADATA
 # title: Database port not open to the world
 # description: >-
-#   No ufw rule lets connections from anywhere (Anywhere, 0.0.0.0/0, ::/0)
-#   in to the PostgreSQL port: no allow or limit rule, IPv4 or IPv6, on any
-#   interface, that covers it for TCP, by port, range, application profile
-#   or by naming no port at all. The ports are each PostgreSQL server's port
-#   setting and the port it listens on (from the postgres facts), else 5432.
-#   Nor may a rule outside ufw (an ACCEPT in the INPUT chain, a Docker
-#   DNAT, from iptables-save) accept it from anywhere. With ufw's default
-#   incoming policy allow, a rule must deny the port;
-#   with ufw inactive or not installed, PostgreSQL must listen on loopback
-#   addresses only.
+#   No ufw rule lets connections from anywhere (Anywhere, 0.0.0.0/0, ::/0,
+#   a range wider than /8 or /16) in to the PostgreSQL port: no allow or
+#   limit rule, IPv4 or IPv6, on an interface other than a private one, that
+#   covers it for TCP, by port, range, application profile or by naming no
+#   port at all, unless an earlier rule decides first. The ports are each
+#   PostgreSQL server's port setting and the port it listens on (from the
+#   postgres facts), else 5432. Nor may a kernel rule ufw status does not
+#   show (iptables-save: an ACCEPT added by hand, a port forward, a
+#   published container port) accept it from anywhere. With ufw's default
+#   incoming policy allow, a rule must deny the port wherever it is served
+#   to other machines; with ufw inactive or not installed, PostgreSQL must
+#   listen on loopback addresses only.
 # custom:
 #   id: NET-03
 #   severity: critical
@@ -64,6 +66,7 @@ deny contains {"msg": sprintf("%s accepts PostgreSQL port %d from anywhere", [uf
 # Default allow: what no rule for every source matches is let in.
 deny contains {"msg": sprintf("%s and no rule denies PostgreSQL port %d%s: it is open to anywhere", [ufw.default_why(fams), p, ufw.over(fams)])} if {
 	some p in ufw.postgres_ports
+	ufw.served(p)
 	fams := ufw.opened_by_default(p)
 	count(fams) > 0
 }

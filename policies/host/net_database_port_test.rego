@@ -233,3 +233,14 @@ test_kernel_copy_of_ufw_rules if {
 	without := fx.with_bypass([shown])
 	check.deny == {{"msg": "`-A ufw-user-input -p tcp -m tcp --dport 5432 -j ACCEPT` (iptables-save line 60, in ufw's chains in the kernel but not in ufw status: its files and the kernel disagree, and sudo ufw reload makes the kernel follow the files) accepts PostgreSQL port 5432 from anywhere"}} with input as without
 }
+
+# With the default allow but PostgreSQL on loopback alone, nothing is open
+# (NET-02 fails on the default itself).
+test_allow_default_allow_postgres_on_loopback if {
+	inp := fx.with_ufw({
+		"status": object.union(fx.hardened_status, {"incoming": "allow", "rules": []}),
+		"listening": [{"addr": "127.0.0.1", "port": 5432, "loopback": true, "process": "postgres"}],
+	})
+	count(check.deny) == 0 with input as inp
+	count(check.deny) == 1 with input as object.union(inp, {"ufw": {"listening": [], "listening_error": "ss: not found"}})
+}

@@ -52,6 +52,7 @@ active if {
 	installed
 	not status_unknown
 	status.active == true
+	not unhooked("IPv4")
 }
 
 # down is why ufw filters nothing, when it does not: it is not installed,
@@ -63,6 +64,8 @@ down := "ufw is inactive" if {
 	not status_unknown
 	not status.active == true
 }
+
+down := "ufw's rules are not in the kernel (its INPUT chain jumps to none of ufw's chains)" if unhooked("IPv4")
 
 # instead names the other firewall frameworks found active, to follow a
 # sentence that says ufw is off ("" when there are none).
@@ -94,6 +97,16 @@ families := {"IPv4", "IPv6"}
 # family fam (from iptables-save, "" when unknown). It can differ from
 # ufw's: iptables -P INPUT ACCEPT changes it behind ufw's back.
 kernel_policy(fam) := object.get(input.ufw, ["input_policy", lower(fam)], "")
+
+# unhooked: ufw is active in its own view, but the kernel's INPUT chain of
+# family fam jumps to none of ufw's chains (flushed with iptables -F, say):
+# ufw's rules filter nothing there.
+unhooked(fam) if {
+	installed
+	not status_unknown
+	status.active == true
+	object.get(input.ufw, ["kernel_hooked", lower(fam)], true) == false
+}
 
 # kernel_forward_policy is the kernel's FORWARD chain policy for fam.
 kernel_forward_policy(fam) := object.get(input.ufw, ["forward_policy", lower(fam)], "")
@@ -155,6 +168,12 @@ over(fams) := "" if count(fams) == 2
 
 over(fams) := sprintf(" over %s", [concat(" and ", sort(fams))]) if count(fams) == 1
 
+# served: something other machines can reach listens on port p, or the
+# sockets are unknown.
+served(p) if count(exposed(p)) > 0
+
+served(p) if listening_unknown
+
 # opened_by_default are the families in which no rule for every source
 # decides TCP port p and the default lets it in.
 opened_by_default(p) := {fam |
@@ -205,7 +224,9 @@ anywhere(r) if {
 # private_interfaces are the interfaces only trusted peers reach
 # (settings.net_private_interfaces): loopback, VPN overlays, the bridges
 # of local VMs and containers.
-private_interfaces := object.get(input, ["settings", "net_private_interfaces"], ["lo", "tailscale*", "wg*", "zt*", "virbr*", "docker0", "br-*"])
+private_interfaces := object.get(input, ["settings", "net_private_interfaces"], default_private_interfaces)
+
+default_private_interfaces := ["lo", "tailscale*", "wg*", "zt*", "tun*", "tap*", "virbr*", "lxdbr*", "incusbr*", "docker0", "br-*", "cni*", "podman*"]
 
 private_interface(name) if {
 	name != ""
@@ -355,10 +376,11 @@ rate_limited(r) if {
 	object.get(r, "chain", "") in {"ufw-user-limit-accept", "ufw6-user-limit-accept"}
 }
 
-# bypass_at quotes a rule of the kernel's and says where it is.
-bypass_at(r) := sprintf("`%s` (%s line %d, outside ufw's rules)", [r.text, r.file, r.line]) if not r.ufw == true
+# bypass_at quotes a rule of the kernel's and says where it is, and the
+# interface it takes connections on (from the rule or a jump to its chain).
+bypass_at(r) := sprintf("`%s` (%s line %d%s, outside ufw's rules)", [r.text, r.file, r.line, on(r)]) if not r.ufw == true
 
-bypass_at(r) := sprintf("`%s` (%s line %d, in ufw's chains in the kernel but not in ufw status: its files and the kernel disagree, and sudo ufw reload makes the kernel follow the files)", [r.text, r.file, r.line]) if r.ufw == true
+bypass_at(r) := sprintf("`%s` (%s line %d%s, in ufw's chains in the kernel but not in ufw status: its files and the kernel disagree, and sudo ufw reload makes the kernel follow the files)", [r.text, r.file, r.line, on(r)]) if r.ufw == true
 
 # published is a rule publishing a container's or a forwarded port (DNAT).
 published(r) if contains(r.text, " -j DNAT")

@@ -1,13 +1,16 @@
 # METADATA
 # title: SSH exposure limited
 # description: >-
-#   Every ufw rule that lets connections from anywhere in to an SSH port is
-#   a limit rule (ufw limit: at most 6 new connections in 30 seconds from
-#   one address); an allow rule for an SSH port names a source (an address
-#   or range). The ports are every sshd's Port and ListenAddress ports
-#   (from the ssh facts) and the ports sshd listens on, else 22. With ufw's default incoming policy allow, a rule for every source
-#   must limit or deny the port; with ufw inactive or not installed, sshd
-#   must listen on loopback addresses only.
+#   Every rule that lets connections from anywhere in to an SSH port is a
+#   limit rule (ufw limit: at most 6 new connections in 30 seconds from one
+#   address); an allow rule for an SSH port names a source (an address or
+#   range). The ports are every sshd's Port and ListenAddress ports (from
+#   the ssh facts) and the ports sshd listens on, else 22. No kernel rule
+#   ufw status does not show (iptables-save) accepts them from anywhere.
+#   With ufw's default incoming policy allow, a rule for every source must
+#   limit or deny the port wherever sshd serves it to other machines; with
+#   ufw inactive or not installed, sshd must listen on loopback addresses
+#   only.
 # custom:
 #   id: NET-04
 #   severity: medium
@@ -57,6 +60,7 @@ deny contains {"msg": sprintf("%s accepts SSH port %d from anywhere without rate
 
 deny contains {"msg": sprintf("%s and no rule limits or denies SSH port %d%s: it is open to anywhere without rate limiting", [ufw.default_why(fams), p, ufw.over(fams)])} if {
 	some p in ufw.ssh_ports
+	ufw.served(p)
 	fams := ufw.opened_by_default(p)
 	count(fams) > 0
 }

@@ -163,3 +163,11 @@ test_deny_kernel_accept_beside_limit if {
 	r := object.union(fx.bypass_rule(71, "-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT", 22), {"ufw": true, "chain": "ufw-user-input"})
 	count(check.deny) == 1 with input as fx.with_bypass([r])
 }
+
+test_allow_default_allow_sshd_on_loopback if {
+	inp := fx.with_ufw({
+		"status": object.union(fx.hardened_status, {"incoming": "allow", "rules": []}),
+		"listening": [{"addr": "127.0.0.1", "port": 2022, "loopback": true, "process": "sshd"}],
+	})
+	count(check.deny) == 0 with input as inp
+}
