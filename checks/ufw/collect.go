@@ -231,18 +231,17 @@ func bypass(ctx context.Context, h host.Host) (rules []Rule, input, forward map[
 			return nil, nil, nil, nil, err.Error()
 		}
 		rules = append(rules, found...)
-		policies := ChainPolicies(string(out))
-		if p := policies["INPUT"]; p != "" {
+		ft := ReadFilterTable(string(out))
+		if p := ft.Policies["INPUT"]; p != "" {
 			input[tool.family] = p
 		}
-		if p := policies["FORWARD"]; p != "" {
+		if p := ft.Policies["FORWARD"]; p != "" {
 			forward[tool.family] = p
 		}
-		var acceptsAll bool
-		hooked[tool.family], acceptsAll = FilterFacts(string(out))
-		if acceptsAll {
+		if ft.ForwardAcceptsAll {
 			forward[tool.family] = "ACCEPT"
 		}
+		hooked[tool.family] = ft.UFWHooked
 	}
 	return rules, input, forward, hooked, ""
 }

@@ -513,30 +513,6 @@ func iptWithin(addr, prefix string) bool {
 	return inner.Addr().Is4() == outer.Addr().Is4() && inner.Bits() >= outer.Bits() && outer.Contains(inner.Addr())
 }
 
-// ChainPolicies returns the policy of the built-in chains of the filter table from iptables-save or ip6tables-save output, e.g. {"INPUT": "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}.
-//
-// User chains, whose policy iptables-save prints as "-", are left out; the
-// map is empty when the output has no filter table. It reads what it can
-// and never fails: ParseIptablesSave tells whether the output is sound.
-func ChainPolicies(out string) map[string]string {
-	policies := map[string]string{}
-	table := ""
-	for _, line := range strings.Split(out, "\n") {
-		text := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(text, "*"):
-			table = text[1:]
-		case text == "COMMIT":
-			table = ""
-		case table == "filter" && strings.HasPrefix(text, ":"):
-			if f := strings.Fields(text[1:]); len(f) >= 2 && f[1] != "-" {
-				policies[f[0]] = f[1]
-			}
-		}
-	}
-	return policies
-}
-
 // iptLineError names line j (0-based) of the output, showing at most 60
 // characters of it.
 func iptLineError(file string, j int, line, msg string) error {
@@ -868,13 +844,28 @@ func iptLoopback(s string) bool {
 	return ok && err1 == nil && err2 == nil && a.Is4() && m.Is4() && a.IsLoopback() && m.As4()[0] == 255
 }
 
-// FilterFacts reads two facts of the filter table from iptables-save
-// output: whether INPUT jumps to any of ufw's chains (false when ufw's
-// rules are not in the kernel, after an iptables -F for instance), and
-// whether FORWARD accepts everything with a rule that matches all traffic
-// ("-A FORWARD -j ACCEPT"), which overrides its policy as surely as
-// iptables -P FORWARD ACCEPT.
-func FilterFacts(out string) (ufwHooked, forwardAcceptsAll bool) {
+// FilterTable is what the filter table of iptables-save output says
+// besides the rules ParseIptablesSave returns.
+type FilterTable struct {
+	// Policies are the policies of the built-in chains, e.g. {"INPUT":
+	// "DROP", "FORWARD": "DROP", "OUTPUT": "ACCEPT"}; user chains, whose
+	// policy iptables-save prints as "-", are left out.
+	Policies map[string]string
+	// UFWHooked is true when INPUT jumps to one of ufw's chains: false
+	// when ufw's rules are not in the kernel (after an iptables -F, say).
+	UFWHooked bool
+	// ForwardAcceptsAll is true when FORWARD accepts everything with a rule
+	// that matches all traffic ("-A FORWARD -j ACCEPT"), which overrides
+	// its policy as surely as iptables -P FORWARD ACCEPT.
+	ForwardAcceptsAll bool
+}
+
+// ReadFilterTable reads the filter table of iptables-save or
+// ip6tables-save output in one pass. It reads what it can and never fails
+// (ParseIptablesSave tells whether the output is sound); Policies is empty
+// when there is no filter table.
+func ReadFilterTable(out string) FilterTable {
+	ft := FilterTable{Policies: map[string]string{}}
 	table := ""
 	for _, line := range strings.Split(out, "\n") {
 		text := strings.TrimSpace(line)
@@ -884,16 +875,20 @@ func FilterFacts(out string) (ufwHooked, forwardAcceptsAll bool) {
 		case text == "COMMIT":
 			table = ""
 		case table != "filter":
+		case strings.HasPrefix(text, ":"):
+			if f := strings.Fields(text[1:]); len(f) >= 2 && f[1] != "-" {
+				ft.Policies[f[0]] = f[1]
+			}
 		case text == "-A FORWARD -j ACCEPT":
-			forwardAcceptsAll = true
+			ft.ForwardAcceptsAll = true
 		case strings.HasPrefix(text, "-A INPUT "):
 			f := strings.Fields(text)
 			for i := 0; i+1 < len(f); i++ {
 				if (f[i] == "-j" || f[i] == "-g") && (strings.HasPrefix(f[i+1], "ufw-") || strings.HasPrefix(f[i+1], "ufw6-")) {
-					ufwHooked = true
+					ft.UFWHooked = true
 				}
 			}
 		}
 	}
-	return ufwHooked, forwardAcceptsAll
+	return ft
 }

@@ -48,6 +48,21 @@ func decodeReport(t *testing.T, s string) checks.Report {
 	return rep
 }
 
+// targetResults decodes a JSON report of one target that could be reached
+// and returns its results by checklist ID.
+func targetResults(t *testing.T, out, stderr string) map[string]checks.Result {
+	t.Helper()
+	rep := decodeReport(t, out)
+	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
+		t.Fatalf("report %+v, stderr %q", rep, stderr)
+	}
+	results := map[string]checks.Result{}
+	for _, r := range rep.Targets[0].Results {
+		results[r.ID] = r
+	}
+	return results
+}
+
 func TestLeakyRepository(t *testing.T) {
 	dir, commit, secrets := leakyRepo(t)
 

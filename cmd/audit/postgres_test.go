@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -19,16 +20,8 @@ func pgAudit(t *testing.T, dsn string, extra ...string) (int, map[string]checks.
 	t.Helper()
 	args := append([]string{"--local", "--postgres", dsn, "--only", "DB,SEC-05", "--format", "json"}, extra...)
 	code, out, stderr := runCLI(t, "", args...)
-	rep := decodeReport(t, out)
-	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
-		t.Fatalf("report %+v, stderr %q", rep, stderr)
-	}
-	results := map[string]checks.Result{}
-	for _, r := range rep.Targets[0].Results {
-		if strings.HasPrefix(r.ID, "DB-") || r.ID == "SEC-05" {
-			results[r.ID] = r
-		}
-	}
+	results := targetResults(t, out, stderr)
+	maps.DeleteFunc(results, func(id string, _ checks.Result) bool { return !strings.HasPrefix(id, "DB-") && id != "SEC-05" })
 	return code, results, out + stderr
 }
 
@@ -177,14 +170,7 @@ func TestPostgresThroughSSH(t *testing.T) {
 	args := []string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts,
 		"--sshd-config", s.Config, "--postgres", c.DSN("postgres", c.Password, "sslmode=require"), "--format", "json"}
 	_, out, stderr := runCLI(t, "", args...)
-	rep := decodeReport(t, out)
-	if len(rep.Targets) != 1 {
-		t.Fatalf("report %+v, stderr %q", rep, stderr)
-	}
-	results := map[string]checks.Result{}
-	for _, r := range rep.Targets[0].Results {
-		results[r.ID] = r
-	}
+	results := targetResults(t, out, stderr)
 	wantStatuses(t, "through SSH", results, checks.StatusPass, "DB-01", "DB-02", "DB-03", "DB-04", "DB-05", "DB-08")
 	if strings.Contains(out+stderr, c.Password) {
 		t.Errorf("the password was printed")

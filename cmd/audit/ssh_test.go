@@ -18,15 +18,7 @@ func sshAudit(t *testing.T, s *sshdtest.Server, extra ...string) (int, map[strin
 	args := append([]string{"--host", "root@" + s.Addr(), "-i", s.ClientKey, "--known-hosts", s.KnownHosts,
 		"--sshd-config", s.Config, "--only", "SSH", "--format", "json"}, extra...)
 	code, out, stderr := runCLI(t, "", args...)
-	rep := decodeReport(t, out)
-	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
-		t.Fatalf("report %+v, stderr %q", rep, stderr)
-	}
-	results := map[string]checks.Result{}
-	for _, r := range rep.Targets[0].Results {
-		results[r.ID] = r
-	}
-	return code, results, stderr
+	return code, targetResults(t, out, stderr), stderr
 }
 
 const hardened = "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitEmptyPasswords no\nPermitRootLogin prohibit-password\n" +

@@ -40,15 +40,7 @@ func TestMain(m *testing.M) {
 func nsAudit(t *testing.T, n *ufwtest.Namespace, args ...string) (int, map[string]checks.Result, string) {
 	t.Helper()
 	code, out, stderr := nsRun(t, n, append(args, "--format", "json")...)
-	rep := decodeReport(t, out)
-	if len(rep.Targets) != 1 || rep.Targets[0].Error != "" {
-		t.Fatalf("report %+v, stderr %q", rep, stderr)
-	}
-	results := map[string]checks.Result{}
-	for _, r := range rep.Targets[0].Results {
-		results[r.ID] = r
-	}
-	return code, results, stderr
+	return code, targetResults(t, out, stderr), stderr
 }
 
 // nsRun runs this binary as audit inside the namespace.
